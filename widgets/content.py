@@ -1,0 +1,283 @@
+"""Exercise content: the schema of ``data/exercises/<notebook-stem>.yaml`` and its loader.
+
+Questions are data, in the manner of jupyterquiz's JSON schema, but validated in
+Python with pydantic so that a broken file fails loudly on load, with one
+:class:`ContentError` naming the file, the question id and the field.
+
+Answer keys stay in the kernel: the views only send option texts, statements and
+category labels to the page, and grade in Python (see :mod:`widgets.grading`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "CategoriseQuestion",
+    "ChoiceOption",
+    "ContentError",
+    "ExerciseFile",
+    "LikertQuestion",
+    "NumericQuestion",
+    "Question",
+    "ReflectionQuestion",
+    "SingleChoiceQuestion",
+    "MultipleChoiceQuestion",
+    "data_dir",
+    "load_exercise_file",
+    "load_exercises",
+]
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+"""A non-blank string (leading and trailing white space is ignored)."""
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+
+
+class ContentError(ValueError):
+    """A content file is missing, unreadable or does not match its schema."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _QuestionBase(_Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d+$")]
+    prompt: Text
+    hints: tuple[Text, ...] = ()
+    solution: Text | None = None
+    source: Text
+
+
+class ChoiceOption(_Strict):
+    text: Text
+    correct: bool
+    feedback: Text
+
+
+class SingleChoiceQuestion(_QuestionBase):
+    type: Literal["single_choice"]
+    options: tuple[ChoiceOption, ...] = Field(min_length=2)
+
+    @field_validator("options")
+    @classmethod
+    def _exactly_one_correct(cls, options: tuple[ChoiceOption, ...]) -> tuple[ChoiceOption, ...]:
+        n_correct = sum(option.correct for option in options)
+        if n_correct != 1:
+            raise ValueError(f"a single-choice question needs exactly one correct option, found {n_correct}")
+        return options
+
+
+class MultipleChoiceQuestion(_QuestionBase):
+    type: Literal["multiple_choice"]
+    options: tuple[ChoiceOption, ...] = Field(min_length=2)
+
+    @field_validator("options")
+    @classmethod
+    def _at_least_one_correct(cls, options: tuple[ChoiceOption, ...]) -> tuple[ChoiceOption, ...]:
+        if not any(option.correct for option in options):
+            raise ValueError("a multiple-choice question needs at least one correct option, found none")
+        return options
+
+
+class NumericQuestion(_QuestionBase):
+    type: Literal["numeric"]
+    answer: float
+    tolerance: float = Field(ge=0, allow_inf_nan=False)
+    unit: Text | None = None
+    feedback_correct: Text
+    feedback_incorrect: Text
+
+
+class Category(_Strict):
+    id: Slug
+    label: Text
+
+
+class Statement(_Strict):
+    id: Slug
+    text: Text
+    category: Slug
+    feedback: Text
+
+
+class CategoriseQuestion(_QuestionBase):
+    type: Literal["categorise"]
+    categories: tuple[Category, ...] = Field(min_length=2)
+    statements: tuple[Statement, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _categories_known_and_ids_unique(self) -> CategoriseQuestion:
+        known = [category.id for category in self.categories]
+        _require_unique(known, "categories")
+        _require_unique([statement.id for statement in self.statements], "statements")
+        for statement in self.statements:
+            if statement.category not in known:
+                raise ValueError(
+                    f"statement {statement.id!r} has unknown category {statement.category!r}; "
+                    f"known categories are {', '.join(known)}"
+                )
+        return self
+
+
+class LikertScale(_Strict):
+    min: int
+    max: int
+    low_label: Text
+    high_label: Text
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LikertScale:
+        if not self.min < self.max <= self.min + 10:
+            raise ValueError(f"scale must satisfy min < max <= min + 10, got min={self.min}, max={self.max}")
+        return self
+
+
+class LikertItem(_Strict):
+    id: Slug
+    text: Text
+
+
+class LikertQuestion(_QuestionBase):
+    type: Literal["likert"]
+    scale: LikertScale
+    items: tuple[LikertItem, ...] = Field(min_length=1)
+
+    @field_validator("items")
+    @classmethod
+    def _unique_items(cls, items: tuple[LikertItem, ...]) -> tuple[LikertItem, ...]:
+        _require_unique([item.id for item in items], "items")
+        return items
+
+
+class ReflectionQuestion(_QuestionBase):
+    type: Literal["reflection"]
+    model_answer: Text | None = None
+
+
+Question = Annotated[
+    SingleChoiceQuestion
+    | MultipleChoiceQuestion
+    | NumericQuestion
+    | CategoriseQuestion
+    | LikertQuestion
+    | ReflectionQuestion,
+    Field(discriminator="type"),
+]
+
+
+class ExerciseFile(_Strict):
+    """The questions for one notebook, in reading order."""
+
+    chapter: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+    title: Text
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique_and_in_chapter(self) -> ExerciseFile:
+        ids = [question.id for question in self.questions]
+        _require_unique(ids, "questions")
+        for question_id in ids:
+            if not question_id.startswith(f"{self.chapter}."):
+                raise ValueError(f"question id {question_id!r} does not start with chapter {self.chapter!r}")
+        return self
+
+    def question(self, question_id: str) -> Question:
+        """Return the question with ``question_id`` or raise ``KeyError`` naming the known ids."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        known = ", ".join(q.id for q in self.questions)
+        raise KeyError(f"no question {question_id!r} in chapter {self.chapter}; known ids: {known}")
+
+
+def _require_unique(ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for item_id in ids:
+        if item_id in seen:
+            raise ValueError(f"duplicate id {item_id!r} in {what}")
+        seen.add(item_id)
+
+
+def data_dir() -> Path:
+    """The folder holding the workbook's content (``data/`` beside the package)."""
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def _question_id_at(raw: Any, loc: tuple[int | str, ...]) -> str:
+    """The id of the question that a pydantic error location points into, if any."""
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        try:
+            return str(raw["questions"][loc[1]].get("id", f"#{loc[1] + 1} (no id)"))
+        except (AttributeError, IndexError, KeyError, TypeError):
+            return f"#{loc[1] + 1}"
+    return "(file)"
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    """A readable field path: drop the question index and pydantic's union tag."""
+    parts = list(loc[2:] if len(loc) >= 2 and loc[0] == "questions" else loc)
+    if parts and parts[0] in _QUESTION_TYPES:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or "(whole item)"
+
+
+_QUESTION_TYPES = {"single_choice", "multiple_choice", "numeric", "categorise", "likert", "reflection"}
+
+
+def load_exercise_file(path: Path) -> ExerciseFile:
+    """Read and validate one exercise file.
+
+    Raises
+    ------
+    ContentError
+        The file is missing, is not valid YAML, or does not match the schema. The
+        message names the file, the question id and the field.
+    """
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ContentError(f"{path}: cannot read the file ({error.strerror or error})") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ContentError(f"{path}: not valid YAML{where}: {problem}") from None
+    if not isinstance(raw, dict):
+        raise ContentError(f"{path}: question '(file)', field '(whole file)': expected a mapping with chapter, title and questions")
+    try:
+        return ExerciseFile.model_validate(raw)
+    except ValidationError as error:
+        lines = []
+        for detail in error.errors(include_url=False):
+            loc = tuple(detail["loc"])
+            lines.append(
+                f"{path}: question {_question_id_at(raw, loc)!r}, field {_field_path(loc)!r}: {detail['msg']}"
+            )
+        raise ContentError("\n".join(lines)) from None
+
+
+@lru_cache(maxsize=32)
+def load_exercises(stem: str) -> ExerciseFile:
+    """Load ``data/exercises/<stem>.yaml`` (cached; the notebook stem names the file)."""
+    exercise_file = load_exercise_file(data_dir() / "exercises" / f"{stem}.yaml")
+    if not stem.startswith(exercise_file.chapter):
+        raise ContentError(
+            f"{data_dir() / 'exercises' / stem}.yaml: question '(file)', field 'chapter': "
+            f"{exercise_file.chapter!r} does not match the file name"
+        )
+    return exercise_file
