@@ -1,0 +1,213 @@
+"""Saved answers: a local SQLite file, one append-only row per answer given.
+
+Every answer is written in its own transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``,
+write-ahead log, ``synchronous=FULL``), so an answer is either wholly on disk or
+not at all, and a kernel that dies loses at most the answer it was writing.
+Earlier answers are never updated or deleted by saving; the latest row for a
+question is the student's current answer.
+
+A file that cannot be opened or is not a healthy SQLite database raises
+:class:`StoreError` with a message fit to show a student. Such a file is never
+replaced, repaired or deleted here.
+
+The learner is identified only by a random id made on first use (``uuid4``);
+no name is asked for or stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ENV_VAR", "AnswerStore", "SavedAnswer", "StoreError", "default_db_path"]
+
+ENV_VAR = "RECOVERY_WORKBOOK_DB"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS answers (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    learner_id  TEXT NOT NULL,
+    question_id TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    answer      TEXT NOT NULL,
+    saved_at    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_by_question ON answers (learner_id, question_id, id);
+"""
+
+
+class StoreError(RuntimeError):
+    """The answers file cannot be opened, read or written. The message says what to do."""
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    question_id: str
+    kind: str
+    answer: Any
+    saved_at: str
+
+
+def default_db_path() -> Path:
+    """``$RECOVERY_WORKBOOK_DB`` if set, otherwise a per-user file.
+
+    Linux and macOS: ``$XDG_DATA_HOME/recovery-workbook/answers.sqlite3`` (default
+    ``~/.local/share/...``); Windows: ``%APPDATA%\\recovery-workbook\\answers.sqlite3``.
+    """
+    configured = os.environ.get(ENV_VAR, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    if sys.platform == "win32" and os.environ.get("APPDATA"):
+        base = Path(os.environ["APPDATA"])
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "recovery-workbook" / "answers.sqlite3"
+
+
+def _unreadable(path: Path, reason: object) -> StoreError:
+    return StoreError(
+        f"Your saved answers at {path} cannot be read ({reason}). The file has been left exactly as it is. "
+        f"Ask for help, or move the file aside (keep it: it may be recoverable) or set {ENV_VAR} to another "
+        f"path, then restart the kernel."
+    )
+
+
+class AnswerStore:
+    """Append-only answers of one learner in one SQLite file.
+
+    Parameters
+    ----------
+    path
+        The database file; its folder is created if missing.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"Cannot create the folder for your answers, {self.path.parent} ({error.strerror or error}). "
+                f"Set {ENV_VAR} to a file in a folder you can write to."
+            ) from None
+        try:
+            self._connection = sqlite3.connect(self.path, timeout=15.0, isolation_level=None)
+        except sqlite3.Error as error:
+            raise _unreadable(self.path, error) from None
+        try:
+            self._prepare()
+        except sqlite3.DatabaseError as error:
+            self._connection.close()
+            raise _unreadable(self.path, error) from None
+        self.learner_id = self._learner_id()
+
+    def _prepare(self) -> None:
+        connection = self._connection
+        check = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(
+                f"it was written by a newer workbook (format {version}; this one reads up to {SCHEMA_VERSION})"
+            )
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        with self._transaction():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        connection = self._connection
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+
+    def _learner_id(self) -> str:
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('learner_id', ?)", (uuid.uuid4().hex,)
+            )
+            row = connection.execute("SELECT value FROM meta WHERE key = 'learner_id'").fetchone()
+        return str(row[0])
+
+    def save(self, question_id: str, kind: str, answer: Any) -> SavedAnswer:
+        """Append one answer (JSON-serialisable) in its own transaction and return it.
+
+        Raises
+        ------
+        StoreError
+            If the file cannot be written (read-only folder, full disk, locked too long).
+        """
+        saved_at = datetime.now(UTC).isoformat(timespec="milliseconds")
+        payload = json.dumps(answer, ensure_ascii=False, sort_keys=True)
+        try:
+            with self._transaction() as connection:
+                connection.execute(
+                    "INSERT INTO answers (learner_id, question_id, kind, answer, saved_at) VALUES (?, ?, ?, ?, ?)",
+                    (self.learner_id, question_id, kind, payload, saved_at),
+                )
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"Your answer to {question_id} could not be saved to {self.path} ({error}). "
+                "Your earlier answers are unchanged; copy this answer somewhere safe and ask for help."
+            ) from None
+        return SavedAnswer(question_id, kind, json.loads(payload), saved_at)
+
+    def _rows(self, sql: str, parameters: tuple[Any, ...]) -> list[SavedAnswer]:
+        try:
+            rows = self._connection.execute(sql, parameters).fetchall()
+        except sqlite3.Error as error:
+            raise _unreadable(self.path, error) from None
+        return [SavedAnswer(row[0], row[1], json.loads(row[2]), row[3]) for row in rows]
+
+    def latest(self, question_id: str) -> SavedAnswer | None:
+        """The learner's most recent answer to ``question_id``, or ``None``."""
+        rows = self._rows(
+            "SELECT question_id, kind, answer, saved_at FROM answers "
+            "WHERE learner_id = ? AND question_id = ? ORDER BY id DESC LIMIT 1",
+            (self.learner_id, question_id),
+        )
+        return rows[0] if rows else None
+
+    def history(self, question_id: str) -> list[SavedAnswer]:
+        """Every answer given to ``question_id``, oldest first."""
+        return self._rows(
+            "SELECT question_id, kind, answer, saved_at FROM answers "
+            "WHERE learner_id = ? AND question_id = ? ORDER BY id",
+            (self.learner_id, question_id),
+        )
+
+    def all_latest(self) -> list[SavedAnswer]:
+        """The current answer to every question answered, ordered by question id."""
+        return self._rows(
+            "SELECT question_id, kind, answer, saved_at FROM answers AS a "
+            "WHERE learner_id = ? AND id = (SELECT MAX(id) FROM answers AS b "
+            "WHERE b.learner_id = a.learner_id AND b.question_id = a.question_id) "
+            "ORDER BY question_id",
+            (self.learner_id,),
+        )
+
+    def close(self) -> None:
+        self._connection.close()
