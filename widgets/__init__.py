@@ -1,0 +1,15 @@
+"""The Recovery-Oriented Practice Workbook's widgets: exercise logic, views, charts and storage.
+
+Notebooks use one object per chapter::
+
+    from widgets import Chapter
+    chapter = Chapter("01-understanding-recovery")
+    chapter.exercise("01.1")
+"""
+
+from .chapter import Chapter
+from .content import ContentError, load_exercises
+from .store import AnswerStore, StoreError
+
+__all__ = ["AnswerStore", "Chapter", "ContentError", "StoreError", "load_exercises"]
+__version__ = "0.1.0"

@@ -1,0 +1,147 @@
+"""One object per notebook: loads the chapter's questions and the answer store once.
+
+A notebook does ``chapter = Chapter("01-understanding-recovery")`` and then one
+call per exercise, ``chapter.exercise("01.4")``. Problems with the content file
+or the answers file become a clear message in the page, never a traceback.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+from pathlib import Path
+
+import ipywidgets as ipw
+
+from .content import ContentError, ExerciseFile, data_dir, load_exercise_file, load_exercises
+from .export import answers_to_markdown
+from .markup import STYLE, escape, feedback_box, notice
+from .store import ENV_VAR, AnswerStore, StoreError, default_db_path
+from .views import ExerciseView, view_for
+
+__all__ = ["Chapter", "StoragePanel", "all_chapters", "open_store"]
+
+
+@lru_cache(maxsize=8)
+def _open_store_at(path: Path) -> tuple[AnswerStore | None, str | None]:
+    try:
+        return AnswerStore(path), None
+    except StoreError as error:
+        return None, f"Your answers are not being saved. {error}"
+
+
+def open_store(path: Path | str | None = None) -> tuple[AnswerStore | None, str | None]:
+    """The answer store at ``path`` (default :func:`default_db_path`) or ``(None, message)``."""
+    return _open_store_at(Path(path or default_db_path()).expanduser().resolve())
+
+
+def all_chapters() -> tuple[dict[str, ExerciseFile], list[str]]:
+    """Every exercise file that loads, by chapter number, and the problems with those that do not."""
+    chapters: dict[str, ExerciseFile] = {}
+    problems: list[str] = []
+    for path in sorted((data_dir() / "exercises").glob("*.yaml")):
+        try:
+            exercise_file = load_exercise_file(path)
+        except ContentError as error:
+            problems.append(str(error))
+            continue
+        chapters[exercise_file.chapter] = exercise_file
+    return chapters, problems
+
+
+class StoragePanel:
+    """Where answers are kept, the pseudonymous learner id, and a Markdown export."""
+
+    def __init__(self, store: AnswerStore | None, store_problem: str | None) -> None:
+        self.store = store
+        path = store.path if store else default_db_path()
+        if store is None:
+            where = notice("error", store_problem or "The answers file could not be opened.")
+        else:
+            where = feedback_box(
+                "info",
+                f"<p>Your answers are saved in <code>{escape(str(path))}</code> on this computer.</p>"
+                f"<p>Your pseudonymous learner id is <code>{escape(store.learner_id)}</code>. "
+                "It is random and is not linked to your name.</p>"
+                f"<p>To keep answers elsewhere, set the environment variable <code>{ENV_VAR}</code> "
+                "to a file path before starting JupyterLab.</p>",
+                title="Where your answers are kept",
+            )
+        self.info = ipw.HTML(where)
+        self.include_id = ipw.Checkbox(value=False, description="Include my learner id in the export", indent=False)
+        self.export_button = ipw.Button(
+            description="Prepare my export", tooltip="Prepare a Markdown file of your saved answers"
+        )
+        self.export_button.on_click(lambda _button: self._on_export())
+        self.export_button.disabled = store is None
+        self.link = ipw.HTML("")
+        self.container = ipw.VBox([ipw.HTML(STYLE), self.info, self.include_id, self.export_button, self.link])
+        self.container.add_class("rw-exercise")
+
+    def export_markdown(self) -> str:
+        if self.store is None:
+            raise StoreError("There is no answers file to export from.")
+        chapters, _problems = all_chapters()
+        learner_id = self.store.learner_id if self.include_id.value else None
+        return answers_to_markdown(self.store.all_latest(), chapters, learner_id=learner_id)
+
+    def _on_export(self) -> None:
+        try:
+            text = self.export_markdown()
+        except StoreError as error:
+            self.link.value = notice("error", str(error))
+            return
+        payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        count = sum(1 for line in text.splitlines() if line.startswith("### "))
+        self.link.value = feedback_box(
+            "info",
+            f'<p><a download="my-recovery-workbook-answers.md" href="data:text/markdown;charset=utf-8;base64,{payload}">'
+            f"Download my answers (Markdown, {count} answer{'s' if count != 1 else ''})</a></p>",
+            title="Your export is ready",
+        )
+
+
+class Chapter:
+    """The exercises of one notebook, bound to the learner's answer store.
+
+    Parameters
+    ----------
+    stem
+        The notebook's file name without ``.ipynb``; its questions are in
+        ``data/exercises/<stem>.yaml``.
+    db_path
+        The answers file; default ``$RECOVERY_WORKBOOK_DB`` or a per-user file.
+    """
+
+    def __init__(self, stem: str, *, db_path: Path | str | None = None) -> None:
+        self.stem = stem
+        self.content_problem: str | None = None
+        self.exercises: ExerciseFile | None = None
+        try:
+            self.exercises = load_exercises(stem)
+        except ContentError as error:
+            self.content_problem = str(error)
+        self.store, self.store_problem = open_store(db_path)
+        self.views: dict[str, ExerciseView] = {}
+
+    def view(self, question_id: str) -> ExerciseView:
+        """Build (or rebuild) the view of one exercise."""
+        if self.exercises is None:
+            raise ContentError(self.content_problem or f"no exercises for {self.stem}")
+        question = self.exercises.question(question_id)
+        self.views[question_id] = view_for(question, store=self.store, store_problem=self.store_problem)
+        return self.views[question_id]
+
+    def exercise(self, question_id: str) -> ipw.Widget:
+        """The widget of one exercise, or a clear message if it cannot be shown."""
+        try:
+            return self.view(question_id).container
+        except ContentError as error:
+            message = f"This exercise cannot be shown because its content file has a problem. {error}"
+        except KeyError as error:
+            message = f"This exercise cannot be shown: {error.args[0]}"
+        return ipw.HTML(notice("error", message))
+
+    def storage_panel(self) -> ipw.Widget:
+        """Where answers are saved, the learner id, and an export button."""
+        return StoragePanel(self.store, self.store_problem).container

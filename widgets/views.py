@@ -1,0 +1,419 @@
+"""Exercise views: thin ipywidgets front ends over :mod:`widgets.grading` and :mod:`widgets.store`.
+
+Each view builds its controls once, grades in the kernel when the student asks,
+writes the feedback into an ``HTML`` widget (``.feedback``) and saves the answer.
+Only option texts, statements and labels reach the page before the student
+answers; the keys and feedback stay in Python until then.
+
+Every view exposes ``.container`` (what the notebook displays) and its controls,
+so tests drive it without a browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as ipw
+
+from . import charts, grading
+from .content import (
+    CategoriseQuestion,
+    LikertQuestion,
+    MultipleChoiceQuestion,
+    NumericQuestion,
+    Question,
+    ReflectionQuestion,
+    SingleChoiceQuestion,
+)
+from .markup import STYLE, escape, feedback_box, markdown, notice
+from .store import AnswerStore, SavedAnswer, StoreError
+
+__all__ = [
+    "css_class",
+    "CategoriseView",
+    "ExerciseView",
+    "LikertView",
+    "MultipleChoiceView",
+    "NumericView",
+    "ReflectionView",
+    "SingleChoiceView",
+    "view_for",
+]
+
+_FULL = ipw.Layout(width="100%")
+_LABEL_STYLE = {"description_width": "initial"}
+
+
+class ExerciseView:
+    """Shared parts: prompt, feedback, hints, worked solution, save status.
+
+    Subclasses build ``self.controls`` (a list of widgets), implement ``_grade``
+    (read controls, call one grading function, return ``(html, answer)``) and
+    ``_restore`` (put a saved answer back into the controls).
+    """
+
+    check_label = "Check answer"
+
+    def __init__(self, question: Question, *, store: AnswerStore | None, store_problem: str | None = None) -> None:
+        self.question = question
+        self.store = store
+        self.prompt = ipw.HTML(
+            f'<div class="rw-prompt"><span class="rw-id">Exercise {escape(question.id)}</span>'
+            f"{markdown(question.prompt)}</div>"
+        )
+        self.feedback = ipw.HTML("")
+        self.status = ipw.HTML(notice("warning", store_problem) if store_problem else "")
+        self.check_button = ipw.Button(
+            description=self.check_label, button_style="primary", tooltip=f"{self.check_label} for exercise {question.id}"
+        )
+        self.check_button.on_click(lambda _button: self._on_check())
+        self.hint_button = ipw.Button(description="Show a hint", tooltip=f"Show a hint for exercise {question.id}")
+        self.hint_button.on_click(lambda _button: self._on_hint())
+        self.hint_button.layout.display = None if question.hints else "none"
+        self.solution_button = ipw.Button(
+            description="Show worked solution", tooltip=f"Show the worked solution for exercise {question.id}"
+        )
+        self.solution_button.on_click(lambda _button: self._on_solution())
+        self.solution_button.layout.display = None if question.solution else "none"
+        self.extra = ipw.HTML("")
+        self._hints_shown = 0
+        self.controls: list[ipw.Widget] = self._build()
+        buttons = ipw.HBox([self.check_button, *self._extra_buttons(), self.hint_button, self.solution_button])
+        self.container = ipw.VBox(
+            [ipw.HTML(STYLE), self.prompt, *self.controls, buttons, self.feedback, self.extra, self.status]
+        )
+        self.container.add_class("rw-exercise")
+        self.container.add_class(css_class(question.id))
+        self._load_saved()
+
+    # -- to implement -----------------------------------------------------
+    def _build(self) -> list[ipw.Widget]:
+        raise NotImplementedError
+
+    def _grade(self) -> tuple[str, Any] | None:
+        """Return ``(feedback html, answer to save)``, or ``None`` after writing a message to ``feedback``."""
+        raise NotImplementedError
+
+    def _restore(self, answer: Any) -> None:
+        raise NotImplementedError
+
+    def _extra_buttons(self) -> list[ipw.Button]:
+        """Buttons to show after the check button."""
+        return []
+
+    # -- shared behaviour -------------------------------------------------
+    def _on_check(self) -> None:
+        try:
+            graded = self._grade()
+        except ValueError as error:
+            self.feedback.value = notice("error", str(error))
+            return
+        if graded is None:
+            return
+        html, answer = graded
+        self.feedback.value = html
+        self._save(answer)
+
+    def _save(self, answer: Any) -> None:
+        if self.store is None:
+            return
+        try:
+            saved = self.store.save(self.question.id, self.question.type, answer)
+        except StoreError as error:
+            self.status.value = notice("error", str(error))
+            return
+        self.status.value = f'<p class="rw-id">Saved {escape(_when(saved))}.</p>'
+
+    def _load_saved(self) -> None:
+        if self.store is None:
+            return
+        try:
+            saved = self.store.latest(self.question.id)
+        except StoreError as error:
+            self.status.value = notice("error", str(error))
+            return
+        if saved is None:
+            return
+        try:
+            self._restore(saved.answer)
+            graded = self._grade()
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+            self.status.value = notice(
+                "warning",
+                "Your earlier answer to this exercise no longer fits it (the exercise was changed). "
+                "It is still kept in your answers file.",
+            )
+            return
+        if graded is not None:
+            self.feedback.value = graded[0]
+        self.status.value = f'<p class="rw-id">Your answer from {escape(_when(saved))} is shown.</p>'
+
+    def _on_hint(self) -> None:
+        hints = self.question.hints
+        self._hints_shown = min(self._hints_shown + 1, len(hints))
+        shown = "".join(f"<p>{markdown(hint)}</p>" for hint in hints[: self._hints_shown])
+        more = "" if self._hints_shown < len(hints) else "<p><em>That was the last hint.</em></p>"
+        self.extra.value = feedback_box("info", shown + more, title=f"Hint {self._hints_shown} of {len(hints)}")
+        if self._hints_shown == len(hints):
+            self.hint_button.disabled = True
+
+    def _on_solution(self) -> None:
+        if self.question.solution:
+            self.extra.value = feedback_box("info", markdown(self.question.solution), title="Worked solution")
+
+
+def css_class(question_id: str) -> str:
+    """The CSS class that marks one exercise's container, e.g. ``rw-q-01-4``."""
+    return "rw-q-" + question_id.replace(".", "-")
+
+
+def _when(saved: SavedAnswer) -> str:
+    return saved.saved_at.replace("T", " ")[:16] + " UTC"
+
+
+def _choice_html(result: grading.ChoiceResult) -> str:
+    items = "".join(
+        f"<li><strong>{'✔ right' if option.correct else '✘ not right'}:</strong> {escape(option.text)}"
+        f"<br>{markdown(option.feedback)}</li>"
+        for option in result.options
+    )
+    missed = (
+        f"<p>You missed {result.missed} correct option{'s' if result.missed != 1 else ''}.</p>" if result.missed else ""
+    )
+    verdict = "correct" if result.correct else ("partly" if any(o.correct for o in result.options) else "incorrect")
+    return feedback_box(verdict, f"<ul>{items}</ul>{missed}")
+
+
+class SingleChoiceView(ExerciseView):
+    question: SingleChoiceQuestion
+
+    def _build(self) -> list[ipw.Widget]:
+        self.choice = ipw.RadioButtons(
+            options=[(option.text, index) for index, option in enumerate(self.question.options)],
+            value=None,
+            description="Your answer:",
+            style=_LABEL_STYLE,
+            layout=_FULL,
+        )
+        return [self.choice]
+
+    def _grade(self) -> tuple[str, Any] | None:
+        if self.choice.value is None:
+            self.feedback.value = notice("warning", "Choose one option first.")
+            return None
+        result = grading.grade_single_choice(self.question, self.choice.value)
+        return _choice_html(result), {"chosen": [self.question.options[self.choice.value].text]}
+
+    def _restore(self, answer: Any) -> None:
+        texts = [option.text for option in self.question.options]
+        self.choice.value = texts.index(answer["chosen"][0])
+
+
+class MultipleChoiceView(ExerciseView):
+    question: MultipleChoiceQuestion
+
+    def _build(self) -> list[ipw.Widget]:
+        self.boxes = [
+            ipw.Checkbox(value=False, description=option.text, indent=False, layout=_FULL)
+            for option in self.question.options
+        ]
+        return [ipw.HTML("<p>Tick every option that applies.</p>"), *self.boxes]
+
+    def _grade(self) -> tuple[str, Any] | None:
+        chosen = [index for index, box in enumerate(self.boxes) if box.value]
+        if not chosen:
+            self.feedback.value = notice("warning", "Tick at least one option first.")
+            return None
+        result = grading.grade_multiple_choice(self.question, chosen)
+        return _choice_html(result), {"chosen": [self.question.options[i].text for i in chosen]}
+
+    def _restore(self, answer: Any) -> None:
+        texts = [option.text for option in self.question.options]
+        chosen = {texts.index(text) for text in answer["chosen"]}
+        for index, box in enumerate(self.boxes):
+            box.value = index in chosen
+
+
+class NumericView(ExerciseView):
+    question: NumericQuestion
+
+    def _build(self) -> list[ipw.Widget]:
+        unit = f" ({self.question.unit})" if self.question.unit else ""
+        self.entry = ipw.Text(
+            value="", placeholder="Type a number", description=f"Your answer{unit}:", style=_LABEL_STYLE
+        )
+        self.entry.on_submit(lambda _entry: self._on_check())
+        return [self.entry]
+
+    def _grade(self) -> tuple[str, Any] | None:
+        value = grading.parse_number(self.entry.value)
+        result = grading.grade_numeric(self.question, value)
+        return feedback_box("correct" if result.correct else "incorrect", markdown(result.feedback)), {"value": value}
+
+    def _restore(self, answer: Any) -> None:
+        self.entry.value = f"{float(answer['value']):g}"
+
+
+class CategoriseView(ExerciseView):
+    question: CategoriseQuestion
+    check_label = "Check my sorting"
+
+    def _build(self) -> list[ipw.Widget]:
+        options = [("Choose…", None)] + [(category.label, category.id) for category in self.question.categories]
+        self.dropdowns: dict[str, ipw.Dropdown] = {}
+        rows = []
+        for number, statement in enumerate(self.question.statements, start=1):
+            dropdown = ipw.Dropdown(
+                options=options,
+                value=None,
+                description=f"{number}. {statement.text}",
+                style=_LABEL_STYLE,
+                layout=ipw.Layout(width="100%"),
+            )
+            dropdown.add_class("rw-wrap")
+            self.dropdowns[statement.id] = dropdown
+            rows.append(dropdown)
+        labels = ", ".join(escape(category.label) for category in self.question.categories)
+        intro = ipw.HTML(f"<p>Choose a category for each statement ({labels}).</p>")
+        return [intro, *rows]
+
+    def _placements(self) -> dict[str, str | None]:
+        return {statement_id: dropdown.value for statement_id, dropdown in self.dropdowns.items()}
+
+    def _grade(self) -> tuple[str, Any] | None:
+        placements = self._placements()
+        if all(value is None for value in placements.values()):
+            self.feedback.value = notice("warning", "Choose a category for at least one statement first.")
+            return None
+        result = grading.grade_categorise(self.question, placements)
+        rows = "".join(
+            f"<li><strong>{'✔ right' if item.correct else ('– not sorted' if item.chosen_label is None else '✘ not right')}"
+            f":</strong> {escape(item.text)}"
+            f"{'' if item.chosen_label is None else ' → ' + escape(item.chosen_label)}"
+            f"{'<br>' + markdown(item.feedback) if item.chosen_label is not None else ''}</li>"
+            for item in result.statements
+        )
+        verdict = "correct" if result.correct else ("partly" if result.score else "incorrect")
+        body = f"<p>Score: {result.score} of {result.total}.</p><ul>{rows}</ul>"
+        return feedback_box(verdict, body, title=f"{result.score} of {result.total} sorted correctly."), {
+            "placements": placements
+        }
+
+    def _restore(self, answer: Any) -> None:
+        for statement_id, category in answer["placements"].items():
+            if statement_id in self.dropdowns:
+                self.dropdowns[statement_id].value = category
+
+
+class LikertView(ExerciseView):
+    question: LikertQuestion
+    check_label = "Save my ratings"
+
+    def _build(self) -> list[ipw.Widget]:
+        scale = self.question.scale
+        options: list[tuple[str, int | None]] = [("Not rated", None)]
+        for value in range(scale.min, scale.max + 1):
+            label = {scale.min: f" – {scale.low_label}", scale.max: f" – {scale.high_label}"}.get(value, "")
+            options.append((f"{value}{label}", value))
+        self.ratings = {
+            item.id: ipw.Dropdown(
+                options=options, value=None, description=item.text, style=_LABEL_STYLE, layout=ipw.Layout(width="100%")
+            )
+            for item in self.question.items
+        }
+        for dropdown in self.ratings.values():
+            dropdown.add_class("rw-wrap")
+        self.chart = ipw.Output()
+        intro = ipw.HTML(
+            f"<p>Rate each from {scale.min} ({escape(scale.low_label)}) to {scale.max} ({escape(scale.high_label)}). "
+            "There is no right answer; your ratings are shown back as a chart.</p>"
+        )
+        return [intro, *self.ratings.values(), self.chart]
+
+    def _grade(self) -> tuple[str, Any] | None:
+        ratings = {item_id: dropdown.value for item_id, dropdown in self.ratings.items()}
+        result = grading.rate_likert(self.question, ratings)
+        if not result.ratings:
+            self.feedback.value = notice("warning", "Rate at least one item first.")
+            return None
+        summary = "; ".join(f"{text}: {value}" for _item, text, value in result.ratings)
+        figure = charts.likert_chart(result, self.question.scale, title=self.question.id)
+        self.chart.outputs = (charts.display_output(figure, alt_text=f"Bar chart of your ratings. {summary}."),)
+        unrated = f" Not rated: {len(result.unrated)}." if result.unrated else ""
+        html = feedback_box("info", f"<p>{escape(summary)}.{unrated}</p>", title="Your ratings")
+        return html, {"ratings": {item: value for item, _text, value in result.ratings}}
+
+    def _restore(self, answer: Any) -> None:
+        for item_id, value in answer["ratings"].items():
+            if item_id in self.ratings:
+                self.ratings[item_id].value = value
+
+
+class ReflectionView(ExerciseView):
+    question: ReflectionQuestion
+    check_label = "Save reflection"
+
+    def _build(self) -> list[ipw.Widget]:
+        self.text = ipw.Textarea(
+            value="",
+            placeholder="Write your reflection here. It is saved when you press Save or leave the box.",
+            description="Your reflection:",
+            rows=6,
+            continuous_update=False,
+            style=_LABEL_STYLE,
+            layout=_FULL,
+        )
+        self.text.observe(lambda _change: self._on_check(), names="value")
+        self.model_button = ipw.Button(
+            description="Compare with a model answer",
+            tooltip=f"Show a model answer for exercise {self.question.id}",
+            layout=ipw.Layout(width="auto", display=None if self.question.model_answer else "none"),
+        )
+        self.model_button.on_click(lambda _button: self._on_model_answer())
+        self._last_saved: str | None = None
+        return [self.text]
+
+    def _extra_buttons(self) -> list[ipw.Button]:
+        return [self.model_button]
+
+    def _grade(self) -> tuple[str, Any] | None:
+        result = grading.check_reflection(self.text.value)
+        if not result.words:
+            self.feedback.value = notice("warning", "Write something first; your reflection is private to you.")
+            return None
+        html = feedback_box("info", f"<p>{result.words} word{'s' if result.words != 1 else ''} saved.</p>", title="Saved.")
+        return html, {"text": result.text}
+
+    def _save(self, answer: Any) -> None:
+        if answer["text"] == self._last_saved:
+            return
+        super()._save(answer)
+        self._last_saved = answer["text"]
+
+    def _restore(self, answer: Any) -> None:
+        self._last_saved = str(answer["text"])
+        self.text.value = str(answer["text"])
+
+    def _on_model_answer(self) -> None:
+        result = grading.check_reflection(self.text.value)
+        if not result.can_reveal_model_answer or not self.question.model_answer:
+            self.extra.value = notice("info", "Write your own reflection first, then compare it with the model answer.")
+            return
+        self._on_check()
+        self.extra.value = feedback_box("info", markdown(self.question.model_answer), title="A model answer")
+
+
+_VIEWS: dict[str, Callable[..., ExerciseView]] = {
+    "single_choice": SingleChoiceView,
+    "multiple_choice": MultipleChoiceView,
+    "numeric": NumericView,
+    "categorise": CategoriseView,
+    "likert": LikertView,
+    "reflection": ReflectionView,
+}
+
+
+def view_for(question: Question, *, store: AnswerStore | None, store_problem: str | None = None) -> ExerciseView:
+    """The view that fits ``question.type``."""
+    return _VIEWS[question.type](question, store=store, store_problem=store_problem)
