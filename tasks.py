@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Set up and run the workbook with nothing but Python 3.11+.
+
+    python3 tasks.py lab     # create/reuse .venv, install, start JupyterLab on workbooks/
+    python3 tasks.py test    # create/reuse .venv with the test extra, run the whole suite
+
+The virtual environment lives in ``.venv`` beside this file and is reinstalled
+only when ``pyproject.toml`` changes. Extra arguments after ``test`` go to pytest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_environment(extra: str | None) -> None:
+    """Create ``.venv`` if needed and install the package (with ``extra``) when pyproject changes."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
+    if not PYTHON.exists():
+        print(f"Creating a virtual environment in {VENV} ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    target = f".[{extra}]" if extra else "."
+    stamp = VENV / f".installed-{extra or 'base'}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    print(f"Installing the workbook ({target}) into {VENV} ...", flush=True)
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--editable", target], cwd=ROOT, check=True)
+    stamp.write_text(digest)
+
+
+def jupyter_environment() -> dict[str, str]:
+    """Our Voila template (no CDN links) and settings, found through Jupyter's search paths."""
+    env = dict(os.environ)
+    for variable, folder in (("JUPYTER_PATH", ROOT / "share" / "jupyter"), ("JUPYTER_CONFIG_PATH", ROOT / "etc" / "jupyter")):
+        env[variable] = os.pathsep.join(filter(None, [str(folder), env.get(variable, "")]))
+    return env
+
+
+def run(command: list[str | Path]) -> int:
+    return subprocess.run(command, cwd=ROOT, env=jupyter_environment()).returncode
+
+
+def main(argv: list[str]) -> int:
+    task, *rest = argv or ["help"]
+    if task == "lab":
+        ensure_environment(None)
+        as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+        return run(
+            [BIN / "jupyter", "lab", "--notebook-dir", ROOT, "--ServerApp.default_url=/lab/tree/workbooks/00-start-here.ipynb", *as_root, *rest]
+        )
+    if task == "test":
+        ensure_environment("test")
+        return run([PYTHON, "-m", "pytest", "--nbval-lax", "tests", "workbooks", *rest])
+    print(__doc__)
+    return 0 if task in {"help", "-h", "--help"} else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
