@@ -78,6 +78,7 @@ class ExerciseView:
         self.solution_button.layout.display = None if question.solution else "none"
         self.extra = ipw.HTML("")
         self._hints_shown = 0
+        self._last_answer: Any = None
         self.controls: list[ipw.Widget] = self._build()
         buttons = ipw.HBox([self.check_button, *self._extra_buttons(), self.hint_button, self.solution_button])
         self.container = ipw.VBox(
@@ -116,13 +117,14 @@ class ExerciseView:
         self._save(answer)
 
     def _save(self, answer: Any) -> None:
-        if self.store is None:
+        if self.store is None or answer == self._last_answer:
             return
         try:
             saved = self.store.save(self.question.id, self.question.type, answer)
         except StoreError as error:
             self.status.value = notice("error", str(error))
             return
+        self._last_answer = answer
         self.status.value = f'<p class="rw-id">Saved {escape(_when(saved))}.</p>'
 
     def _load_saved(self) -> None:
@@ -135,6 +137,7 @@ class ExerciseView:
             return
         if saved is None:
             return
+        self._last_answer = saved.answer
         try:
             self._restore(saved.answer)
             graded = self._grade()
@@ -241,9 +244,13 @@ class NumericView(ExerciseView):
     def _build(self) -> list[ipw.Widget]:
         unit = f" ({self.question.unit})" if self.question.unit else ""
         self.entry = ipw.Text(
-            value="", placeholder="Type a number", description=f"Your answer{unit}:", style=_LABEL_STYLE
+            value="",
+            placeholder="Type a number, then press Enter",
+            description=f"Your answer{unit}:",
+            continuous_update=False,
+            style=_LABEL_STYLE,
         )
-        self.entry.on_submit(lambda _entry: self._on_check())
+        self.entry.observe(lambda change: self._on_check() if change["new"].strip() else None, names="value")
         return [self.entry]
 
     def _grade(self) -> tuple[str, Any] | None:
@@ -371,7 +378,6 @@ class ReflectionView(ExerciseView):
             layout=ipw.Layout(width="auto", display=None if self.question.model_answer else "none"),
         )
         self.model_button.on_click(lambda _button: self._on_model_answer())
-        self._last_saved: str | None = None
         return [self.text]
 
     def _extra_buttons(self) -> list[ipw.Button]:
@@ -385,14 +391,7 @@ class ReflectionView(ExerciseView):
         html = feedback_box("info", f"<p>{result.words} word{'s' if result.words != 1 else ''} saved.</p>", title="Saved.")
         return html, {"text": result.text}
 
-    def _save(self, answer: Any) -> None:
-        if answer["text"] == self._last_saved:
-            return
-        super()._save(answer)
-        self._last_saved = answer["text"]
-
     def _restore(self, answer: Any) -> None:
-        self._last_saved = str(answer["text"])
         self.text.value = str(answer["text"])
 
     def _on_model_answer(self) -> None:
