@@ -1,0 +1,166 @@
+"""Chapter 01 in a real browser: Voila on 127.0.0.1, Debian's Chromium driven by Playwright, axe-core."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.harness import CHROMIUM_ARGS, ROOT, PageWatch, VoilaServer, chromium_path, voila_server, wait_until_rendered, watch
+from widgets.content import load_exercises
+from widgets.views import css_class
+
+pytestmark = pytest.mark.browser
+
+CHAPTER = "01-understanding-recovery"
+EXERCISES = load_exercises(CHAPTER)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = chromium_path()
+    if executable is None:
+        message = "Debian's chromium is not installed (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
+    folder = tmp_path_factory.mktemp("voila")
+    with voila_server(ROOT / "workbooks", folder / "answers.sqlite3", folder / "voila.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def chapter_page(browser, server: VoilaServer) -> Iterator[tuple[object, PageWatch]]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    seen = watch(page)
+    page.goto(server.render_url(f"{CHAPTER}.ipynb"))
+    wait_until_rendered(page, widgets=len(EXERCISES.questions))
+    yield page, seen
+    page.close()
+
+
+def exercise(page: object, question_id: str) -> object:
+    return page.locator(f".{css_class(question_id)}")  # type: ignore[attr-defined]
+
+
+def expect_verdict(box: object, words: str) -> None:
+    """Wait for a feedback heading (symbol and words) containing ``words``."""
+    box.locator("[role=status] strong").filter(has_text=words).first.wait_for(timeout=15_000)  # type: ignore[attr-defined]
+
+
+def test_choice_question_gives_feedback_in_words(chapter_page) -> None:
+    page, _ = chapter_page
+    question = next(q for q in EXERCISES.questions if q.type == "single_choice")
+    box = exercise(page, question.id)
+    wrong = next(o for o in question.options if not o.correct)
+    box.get_by_label(wrong.text).check()
+    box.get_by_role("button", name="Check answer").click()
+    expect_verdict(box, "Not quite.")
+    right = next(o for o in question.options if o.correct)
+    box.get_by_label(right.text).check()
+    box.get_by_role("button", name="Check answer").click()
+    expect_verdict(box, "Correct.")
+
+
+def test_categorise_exercise_scores_every_statement(chapter_page) -> None:
+    page, _ = chapter_page
+    question = next(q for q in EXERCISES.questions if q.type == "categorise")
+    labels = {category.id: category.label for category in question.categories}
+    box = exercise(page, question.id)
+    for number, statement in enumerate(question.statements, start=1):
+        box.get_by_label(f"{number}. {statement.text}").select_option(label=labels[statement.category])
+    box.get_by_role("button", name="Check my sorting").click()
+    total = len(question.statements)
+    expect_verdict(box, f"{total} of {total} sorted correctly.")
+
+
+def test_exercise_can_be_answered_with_the_keyboard_alone(chapter_page) -> None:
+    page, _ = chapter_page
+    question = next(q for q in EXERCISES.questions if q.type == "numeric")
+    box = exercise(page, question.id)
+    box.locator("input[type=text]").focus()
+    page.keyboard.type(f"{question.answer:g}")  # type: ignore[attr-defined]
+    page.keyboard.press("Tab")  # type: ignore[attr-defined]
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    expect_verdict(box, "Correct.")
+
+
+def test_typed_html_is_shown_as_text_and_never_run(chapter_page) -> None:
+    page, _ = chapter_page
+    question = next(q for q in EXERCISES.questions if q.type == "numeric")
+    box = exercise(page, question.id)
+    page.evaluate("window.__injected = false")  # type: ignore[attr-defined]
+    box.locator("input[type=text]").fill("<img src=x onerror='window.__injected=true'>")
+    box.get_by_role("button", name="Check answer").click()
+    box.get_by_text("is not a number").first.wait_for(timeout=15_000)
+    assert page.evaluate("window.__injected") is False  # type: ignore[attr-defined]
+
+
+def test_page_shows_no_traceback_no_source_and_stays_on_localhost(chapter_page) -> None:
+    page, seen = chapter_page
+    text = page.inner_text("body")  # type: ignore[attr-defined]
+    assert "Traceback" not in text and "Error" not in text.replace("Errors", "")
+    assert "from widgets import Chapter" not in page.content()  # type: ignore[attr-defined]
+    assert page.locator(".jp-InputArea-editor").count() == 0  # type: ignore[attr-defined]
+    assert seen.external_requests == []
+    assert seen.unexpected_page_errors() == []
+
+
+def test_axe_finds_no_serious_or_critical_violation(chapter_page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _ = chapter_page
+    results = Axe().run(page)
+    bad = [
+        f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+    assert bad == []
+
+
+def test_answers_given_in_voila_are_shown_again_on_reload(browser, server: VoilaServer) -> None:
+    question = next(q for q in EXERCISES.questions if q.type == "single_choice")
+    right = next(o for o in question.options if o.correct)
+    page = browser.new_page()  # type: ignore[attr-defined]
+    seen = watch(page)
+    page.goto(server.render_url(f"{CHAPTER}.ipynb"))
+    wait_until_rendered(page, widgets=len(EXERCISES.questions))
+    box = exercise(page, question.id)
+    box.get_by_label(right.text).check()
+    box.get_by_role("button", name="Check answer").click()
+    expect_verdict(box, "Correct.")
+    page.reload()
+    wait_until_rendered(page, widgets=len(EXERCISES.questions))
+    box = exercise(page, question.id)
+    expect_verdict(box, "Correct.")
+    assert box.get_by_label(right.text).is_checked()
+    assert seen.external_requests == []
+    page.close()
+
+
+def test_start_here_renders_with_its_storage_panel(browser, server: VoilaServer) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    seen = watch(page)
+    page.goto(server.render_url("00-start-here.ipynb"))
+    wait_until_rendered(page, widgets=3)
+    page.get_by_text("Where your answers are kept").first.wait_for()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Prepare my export").click()
+        page.get_by_text("Download my answers").click()
+    path = Path(download_info.value.path())
+    assert path.read_text(encoding="utf-8").startswith("# My answers")
+    assert seen.external_requests == [] and seen.unexpected_page_errors() == []
+    page.close()

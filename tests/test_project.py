@@ -1,0 +1,91 @@
+"""The project's own promises: the two package lists agree, notebooks are stripped and use their content."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from widgets.content import load_exercise_file
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "workbooks").glob("*.ipynb"))
+CHAPTERS = [path for path in NOTEBOOKS if re.match(r"^\d{2}-", path.name)]
+
+
+def _pyproject_requirements() -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    return {canonicalize_name(Requirement(r).name): str(Requirement(r).specifier) for r in requirements}
+
+
+def _environment_requirements() -> dict[str, str]:
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    entries: list[str] = []
+    for dependency in environment["dependencies"]:
+        if isinstance(dependency, dict):
+            entries += [entry for entry in dependency["pip"] if not entry.startswith("-e")]
+        elif not dependency.startswith(("python", "pip")) or dependency.startswith("python-"):
+            entries.append(dependency)
+    return {canonicalize_name(Requirement(e).name): str(Requirement(e).specifier) for e in entries}
+
+
+def test_environment_yml_lists_the_same_packages_and_bounds_as_pyproject() -> None:
+    assert _environment_requirements() == _pyproject_requirements()
+
+
+def test_every_dependency_has_a_lower_bound() -> None:
+    for name, specifier in _pyproject_requirements().items():
+        assert ">=" in specifier, f"{name} needs a lower bound"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(notebook: Path) -> None:
+    cells = json.loads(notebook.read_text())["cells"]
+    for cell in cells:
+        if cell["cell_type"] == "code" and "# NBVAL_CHECK_OUTPUT" not in "".join(cell["source"]):
+            assert cell["outputs"] == [] and cell["execution_count"] is None, "strip it with nbstripout"
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_calls_each_of_its_exercises_exactly_once(notebook: Path) -> None:
+    exercise_file = load_exercise_file(ROOT / "data" / "exercises" / f"{notebook.stem}.yaml")
+    code = "\n".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code")
+    assert f'Chapter("{notebook.stem}")' in code
+    called = re.findall(r'chapter\.exercise\("([\d.]+)"\)', code)
+    assert sorted(called) == sorted(q.id for q in exercise_file.questions)
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.name)
+def test_chapter_has_objectives_key_points_and_references(notebook: Path) -> None:
+    markdown = "\n".join("".join(c["source"]) for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "markdown")
+    for heading in ("Learning objectives", "**Time:**"):
+        assert heading in markdown
+    if notebook.stem != "00-start-here":
+        assert "## Key points" in markdown and "## References" in markdown
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_links_point_to_files_that_exist(notebook: Path) -> None:
+    text = notebook.read_text()
+    for target in re.findall(r"\]\(([^)#:]+\.ipynb)\)", text):
+        assert (notebook.parent / target).exists(), f"{notebook.name} links to missing {target}"
+
+
+def test_no_placeholder_text_in_content_or_code() -> None:
+    pattern = re.compile(r"\b(TODO|FIXME|XXX|lorem ipsum|TBD)\b", re.IGNORECASE)
+    paths = [*NOTEBOOKS, *(ROOT / "data").rglob("*.yaml"), *(ROOT / "widgets").glob("*.py")]
+    offenders = [str(p.relative_to(ROOT)) for p in paths if pattern.search(p.read_text())]
+    assert offenders == []
+
+
+def test_no_module_imports_ipywidgets_as_widgets() -> None:
+    sources = [*(ROOT / "widgets").glob("*.py"), *(ROOT / "tests").glob("*.py"), *NOTEBOOKS]
+    forbidden = re.compile(r"^\s*import ipywidgets as widgets\b", re.MULTILINE)
+    assert not [p.name for p in sources if forbidden.search(p.read_text().replace('\\n', '\n'))]

@@ -1,0 +1,166 @@
+"""The answer store: durable, append-only, honest about files it cannot use."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from widgets.store import ENV_VAR, AnswerStore, StoreError, default_db_path
+
+
+class TestAnswerStore:
+    def test_saved_answer_is_the_latest_and_history_keeps_every_answer(self, tmp_path: Path) -> None:
+        store = AnswerStore(tmp_path / "a.sqlite3")
+        store.save("01.1", "single_choice", {"chosen": ["first"]})
+        store.save("01.1", "single_choice", {"chosen": ["second"]})
+        latest = store.latest("01.1")
+        assert latest is not None and latest.answer == {"chosen": ["second"]}
+        assert [a.answer["chosen"][0] for a in store.history("01.1")] == ["first", "second"]
+        assert store.latest("01.2") is None
+
+    def test_answers_and_learner_id_survive_reopening(self, tmp_path: Path) -> None:
+        path = tmp_path / "a.sqlite3"
+        first = AnswerStore(path)
+        first.save("01.11", "reflection", {"text": "Hope matters — «quoted» <b>text</b>"})
+        learner = first.learner_id
+        first.close()
+        again = AnswerStore(path)
+        assert again.learner_id == learner
+        saved = again.latest("01.11")
+        assert saved is not None and saved.answer["text"] == "Hope matters — «quoted» <b>text</b>"
+
+    def test_learner_id_is_random_hex_not_a_name(self, tmp_path: Path) -> None:
+        one = AnswerStore(tmp_path / "one.sqlite3").learner_id
+        two = AnswerStore(tmp_path / "two.sqlite3").learner_id
+        assert one != two
+        assert len(one) == 32 and int(one, 16) >= 0
+
+    def test_all_latest_gives_one_current_answer_per_question(self, tmp_path: Path) -> None:
+        store = AnswerStore(tmp_path / "a.sqlite3")
+        for question_id, value in [("01.2", 1), ("01.10", 2), ("01.2", 3)]:
+            store.save(question_id, "numeric", {"value": value})
+        current = {a.question_id: a.answer["value"] for a in store.all_latest()}
+        assert current == {"01.2": 3, "01.10": 2}
+
+    def test_corrupt_file_is_reported_and_left_untouched(self, tmp_path: Path) -> None:
+        path = tmp_path / "answers.sqlite3"
+        junk = b"this is not a database, but it might be the student's only copy" * 100
+        path.write_bytes(junk)
+        with pytest.raises(StoreError, match="cannot be read") as error:
+            AnswerStore(path)
+        assert str(path) in str(error.value)
+        assert path.read_bytes() == junk
+
+    def test_truncated_database_is_reported_not_replaced(self, tmp_path: Path) -> None:
+        path = tmp_path / "answers.sqlite3"
+        store = AnswerStore(path)
+        for n in range(200):
+            store.save(f"01.{n}", "reflection", {"text": "x" * 500})
+        store.close()
+        (tmp_path / "answers.sqlite3-wal").unlink(missing_ok=True)
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 3])
+        with pytest.raises(StoreError):
+            AnswerStore(path).all_latest()
+        assert path.read_bytes() == data[: len(data) // 3]
+
+    def test_database_from_a_newer_workbook_is_refused(self, tmp_path: Path) -> None:
+        path = tmp_path / "answers.sqlite3"
+        with sqlite3.connect(path) as connection:
+            connection.execute("PRAGMA user_version=99")
+        with pytest.raises(StoreError, match="newer workbook"):
+            AnswerStore(path)
+
+    def test_path_that_is_a_folder_is_reported(self, tmp_path: Path) -> None:
+        (tmp_path / "answers.sqlite3").mkdir()
+        with pytest.raises(StoreError):
+            AnswerStore(tmp_path / "answers.sqlite3")
+
+    def test_read_only_database_gives_a_clear_error_on_save_and_keeps_earlier_answers(self, tmp_path: Path) -> None:
+        store = AnswerStore(tmp_path / "a.sqlite3")
+        store.save("01.1", "numeric", {"value": 1})
+        store._connection.execute("PRAGMA query_only=ON")  # what a read-only file looks like to SQLite
+        with pytest.raises(StoreError, match="could not be saved"):
+            store.save("01.2", "numeric", {"value": 2})
+        saved = store.latest("01.1")
+        assert saved is not None and saved.answer == {"value": 1}
+
+    def test_full_disk_gives_a_clear_error_on_save(self, tmp_path: Path) -> None:
+        store = AnswerStore(tmp_path / "a.sqlite3")
+        store.save("01.1", "numeric", {"value": 1})
+        pages = store._connection.execute("PRAGMA page_count").fetchone()[0]
+        store._connection.execute(f"PRAGMA max_page_count={pages}")  # no room for one more page
+        with pytest.raises(StoreError, match="could not be saved"):
+            store.save("01.2", "reflection", {"text": "y" * 50_000})
+        assert [a.question_id for a in store.all_latest()] == ["01.1"]
+
+    def test_default_path_follows_the_environment_variable(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        monkeypatch.setenv(ENV_VAR, str(tmp_path / "mine.sqlite3"))
+        assert default_db_path() == tmp_path / "mine.sqlite3"
+        monkeypatch.delenv(ENV_VAR)
+        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+        assert default_db_path() == tmp_path / "xdg" / "recovery-workbook" / "answers.sqlite3"
+
+
+def _write_many(path: str, writer: int, count: int) -> None:
+    store = AnswerStore(path)
+    for n in range(count):
+        store.save(f"01.{n}", "numeric", {"writer": writer, "n": n})
+
+
+def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
+    path = str(tmp_path / "shared.sqlite3")
+    AnswerStore(path).close()
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_write_many, args=(path, writer, 150)) for writer in (1, 2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    rows = sqlite3.connect(path).execute("SELECT answer FROM answers").fetchall()
+    assert len(rows) == 300
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+_KILLED_WRITER = """
+import sys
+from widgets.store import AnswerStore
+store = AnswerStore(sys.argv[1])
+n = 0
+while True:
+    store.save(f"07.{n}", "reflection", {"text": "answer %d " % n + "x" * 2000})
+    print(n, flush=True)
+    n += 1
+"""
+
+
+def test_writer_killed_mid_session_loses_no_committed_answer(tmp_path: Path) -> None:
+    path = tmp_path / "killed.sqlite3"
+    for round_ in range(3):
+        process = subprocess.Popen(
+            [sys.executable, "-c", _KILLED_WRITER, str(path)], stdout=subprocess.PIPE, text=True
+        )
+        assert process.stdout is not None
+        committed = -1
+        deadline = time.monotonic() + 60
+        while committed < 40 + round_ * 7 and time.monotonic() < deadline:
+            committed = int(process.stdout.readline())
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        store = AnswerStore(path)
+        assert len(store.history("07.0")) == round_ + 1
+        for n in range(committed + 1):
+            saved = store.latest(f"07.{n}")
+            assert saved is not None, f"answer {n} was reported saved but is missing after kill -9"
+            assert saved.answer["text"].startswith(f"answer {n} ")
+        store.close()
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"

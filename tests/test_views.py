@@ -1,0 +1,307 @@
+"""The exercise views, driven as Python objects (no browser)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import ipywidgets as ipw
+import pytest
+
+from widgets import Chapter
+from widgets.content import load_exercises
+from widgets.store import AnswerStore
+from widgets.views import (
+    CategoriseView,
+    LikertView,
+    MultipleChoiceView,
+    NumericView,
+    ReflectionView,
+    SingleChoiceView,
+    view_for,
+)
+
+CHAPTER = load_exercises("01-understanding-recovery")
+
+
+def first(kind: type) -> str:
+    """The id of the first chapter-01 question with a view of ``kind``."""
+    for question in CHAPTER.questions:
+        if type(view_for(question, store=None)) is kind:
+            return question.id
+    raise LookupError(kind)
+
+
+def descendants(widget: ipw.Widget) -> Iterator[ipw.Widget]:
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from descendants(child)
+
+
+def page_state(view: object) -> str:
+    """Everything the views have sent (or would send) to the page, as one string."""
+    return json.dumps([w.get_state() for w in descendants(view.container)], default=str)  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> AnswerStore:
+    return AnswerStore(tmp_path / "answers.sqlite3")
+
+
+@pytest.fixture
+def chapter(tmp_path: Path) -> Chapter:
+    return Chapter("01-understanding-recovery", db_path=tmp_path / "chapter.sqlite3")
+
+
+class TestAnswerKeysStayInTheKernel:
+    @pytest.mark.parametrize("question", CHAPTER.questions, ids=lambda q: q.id)
+    def test_no_feedback_solution_or_key_is_on_the_page_before_answering(self, question, store) -> None:
+        view = view_for(question, store=store)
+        state = page_state(view)
+        secrets = [question.solution or ""]
+        secrets += [option.feedback for option in getattr(question, "options", ())]
+        secrets += [statement.feedback for statement in getattr(question, "statements", ())]
+        secrets += [getattr(question, "model_answer", None) or "", getattr(question, "feedback_correct", "")]
+        for secret in filter(None, secrets):
+            assert secret[:40] not in state
+        assert '"correct":' not in state and '"category":' not in state
+
+
+class TestSingleChoiceView:
+    def test_right_answer_gets_a_verdict_in_words_and_is_saved(self, store) -> None:
+        question = CHAPTER.question(first(SingleChoiceView))
+        view = view_for(question, store=store)
+        right = next(i for i, option in enumerate(question.options) if option.correct)
+        view.choice.value = right
+        view.check_button.click()
+        assert "Correct." in view.feedback.value and "✔" in view.feedback.value
+        saved = store.latest(question.id)
+        assert saved is not None and saved.answer == {"chosen": [question.options[right].text]}
+        assert "Saved" in view.status.value
+
+    def test_wrong_answer_shows_that_options_feedback(self, store) -> None:
+        question = CHAPTER.question(first(SingleChoiceView))
+        view = view_for(question, store=store)
+        wrong = next(i for i, option in enumerate(question.options) if not option.correct)
+        view.choice.value = wrong
+        view.check_button.click()
+        assert "Not quite." in view.feedback.value
+        assert question.options[wrong].feedback.split("*")[0][:30] in view.feedback.value
+
+    def test_checking_with_nothing_chosen_asks_for_a_choice_and_saves_nothing(self, store) -> None:
+        question = CHAPTER.question(first(SingleChoiceView))
+        view = view_for(question, store=store)
+        view.check_button.click()
+        assert "Choose one option first" in view.feedback.value
+        assert store.latest(question.id) is None
+
+    def test_reopening_shows_the_earlier_answer_and_its_feedback(self, store) -> None:
+        question = CHAPTER.question(first(SingleChoiceView))
+        view = view_for(question, store=store)
+        view.choice.value = 1
+        view.check_button.click()
+        again = view_for(question, store=store)
+        assert again.choice.value == 1
+        assert again.feedback.value == view.feedback.value
+        assert "Your answer from" in again.status.value
+
+    def test_an_answer_that_no_longer_fits_the_question_is_kept_and_explained(self, store) -> None:
+        question = CHAPTER.question(first(SingleChoiceView))
+        store.save(question.id, "single_choice", {"chosen": ["an option that was edited away"]})
+        view = view_for(question, store=store)
+        assert view.choice.value is None
+        assert "no longer fits" in view.status.value
+        assert store.latest(question.id) is not None
+
+
+class TestMultipleChoiceView:
+    def test_part_of_the_right_set_is_partly_right_and_says_how_many_were_missed(self, store) -> None:
+        question = CHAPTER.question(first(MultipleChoiceView))
+        view = view_for(question, store=store)
+        right = [i for i, option in enumerate(question.options) if option.correct]
+        assert len(right) >= 2, "this test needs a question with two or more correct options"
+        view.boxes[right[0]].value = True
+        view.check_button.click()
+        assert "Partly right." in view.feedback.value and "You missed" in view.feedback.value
+
+    def test_exactly_the_right_set_is_correct_and_restored(self, store) -> None:
+        question = CHAPTER.question(first(MultipleChoiceView))
+        view = view_for(question, store=store)
+        for index, option in enumerate(question.options):
+            view.boxes[index].value = option.correct
+        view.check_button.click()
+        assert "Correct." in view.feedback.value
+        again = view_for(question, store=store)
+        assert [box.value for box in again.boxes] == [option.correct for option in question.options]
+
+
+class TestNumericView:
+    def test_text_that_is_not_a_number_gets_a_message_not_a_traceback(self, store) -> None:
+        question = CHAPTER.question(first(NumericView))
+        view = view_for(question, store=store)
+        view.entry.value = "about twenty"
+        view.check_button.click()
+        assert "is not a number" in view.feedback.value
+        assert store.latest(question.id) is None
+
+    def test_the_answer_within_tolerance_is_correct(self, store) -> None:
+        question = CHAPTER.question(first(NumericView))
+        view = view_for(question, store=store)
+        view.entry.value = str(question.answer + question.tolerance / 2).replace(".", ",")
+        view.check_button.click()
+        assert "Correct." in view.feedback.value
+        view.entry.value = str(question.answer + question.tolerance + 1)
+        view.check_button.click()
+        assert "Not quite." in view.feedback.value
+
+    def test_typed_html_in_a_bad_number_is_escaped(self, store) -> None:
+        view = view_for(CHAPTER.question(first(NumericView)), store=store)
+        view.entry.value = "<img src=x onerror=alert(1)>"
+        view.check_button.click()
+        assert "<img" not in view.feedback.value and "&lt;img" in view.feedback.value
+
+
+class TestCategoriseView:
+    def test_every_statement_sorted_right_scores_full_marks_and_is_restored(self, store) -> None:
+        question = CHAPTER.question(first(CategoriseView))
+        assert len(question.statements) >= 10
+        view = view_for(question, store=store)
+        for statement in question.statements:
+            view.dropdowns[statement.id].value = statement.category
+        view.check_button.click()
+        total = len(question.statements)
+        assert f"{total} of {total} sorted correctly" in view.feedback.value
+        again = view_for(question, store=store)
+        assert {sid: d.value for sid, d in again.dropdowns.items()} == {s.id: s.category for s in question.statements}
+
+    def test_feedback_is_given_per_statement_with_words_not_only_colour(self, store) -> None:
+        question = CHAPTER.question(first(CategoriseView))
+        view = view_for(question, store=store)
+        wrong = next(c.id for c in question.categories if c.id != question.statements[0].category)
+        view.dropdowns[question.statements[0].id].value = wrong
+        view.dropdowns[question.statements[1].id].value = question.statements[1].category
+        view.check_button.click()
+        assert f"1 of {len(question.statements)}" in view.feedback.value
+        assert view.feedback.value.count("✘ not right") == 1
+        assert view.feedback.value.count("– not sorted") == len(question.statements) - 2
+
+
+class TestLikertView:
+    def test_ratings_are_shown_back_as_a_chart_and_saved(self, store) -> None:
+        question = CHAPTER.question(first(LikertView))
+        view = view_for(question, store=store)
+        item = question.items[0]
+        view.ratings[item.id].value = question.scale.max
+        view.check_button.click()
+        (output,) = view.chart.outputs
+        assert "application/vnd.plotly.v1+json" in output["data"]
+        assert item.text in output["data"]["text/plain"]
+        saved = store.latest(question.id)
+        assert saved is not None and saved.answer == {"ratings": {item.id: question.scale.max}}
+
+    def test_no_rating_asks_for_one(self, store) -> None:
+        view = view_for(CHAPTER.question(first(LikertView)), store=store)
+        view.check_button.click()
+        assert "Rate at least one item" in view.feedback.value
+        assert view.chart.outputs == ()
+
+
+class TestReflectionView:
+    def test_model_answer_is_revealed_only_after_writing_something(self, store) -> None:
+        question = CHAPTER.question(first(ReflectionView))
+        view = view_for(question, store=store)
+        view.model_button.click()
+        assert "Write your own reflection first" in view.extra.value
+        view.text.value = "Recovery can happen with continuing symptoms."
+        view.model_button.click()
+        assert "A model answer" in view.extra.value
+
+    def test_reflection_is_saved_as_typed_and_never_shown_as_html(self, store) -> None:
+        question = CHAPTER.question(first(ReflectionView))
+        view = view_for(question, store=store)
+        text = "<script>alert('x')</script> <b>bold?</b>"
+        view.text.value = text
+        saved = store.latest(question.id)
+        assert saved is not None and saved.answer == {"text": text}
+        assert "<script>" not in view.feedback.value + view.status.value + view.extra.value
+        again = view_for(question, store=store)
+        assert again.text.value == text
+        assert len(store.history(question.id)) == 1, "re-opening must not save a second copy"
+
+    def test_blank_reflection_is_not_saved(self, store) -> None:
+        question = CHAPTER.question(first(ReflectionView))
+        view = view_for(question, store=store)
+        view.check_button.click()
+        assert "Write something first" in view.feedback.value
+        assert store.latest(question.id) is None
+
+
+class TestHintsAndSolutions:
+    def test_hints_come_one_at_a_time_and_the_solution_on_request(self, store) -> None:
+        question = next(q for q in CHAPTER.questions if q.hints and q.solution)
+        view = view_for(question, store=store)
+        assert view.extra.value == ""
+        view.hint_button.click()
+        assert f"Hint 1 of {len(question.hints)}" in view.extra.value
+        for _ in question.hints[1:]:
+            view.hint_button.click()
+        assert view.hint_button.disabled
+        view.solution_button.click()
+        assert "Worked solution" in view.extra.value
+
+
+class TestChapter:
+    def test_every_exercise_of_chapter_01_builds(self, chapter: Chapter) -> None:
+        assert chapter.content_problem is None and chapter.store_problem is None
+        for question in CHAPTER.questions:
+            assert isinstance(chapter.exercise(question.id), ipw.VBox)
+
+    def test_unknown_exercise_id_is_a_message_in_the_page(self, chapter: Chapter) -> None:
+        widget = chapter.exercise("01.99")
+        assert isinstance(widget, ipw.HTML) and "01.99" in widget.value and "known ids" in widget.value
+
+    def test_a_broken_content_file_is_a_message_in_the_page(self, tmp_path: Path) -> None:
+        chapter = Chapter("99-no-such-chapter", db_path=tmp_path / "a.sqlite3")
+        widget = chapter.exercise("99.1")
+        assert isinstance(widget, ipw.HTML) and "99-no-such-chapter.yaml" in widget.value
+
+    def test_a_corrupt_answers_file_is_reported_and_the_exercises_still_work(self, tmp_path: Path) -> None:
+        path = tmp_path / "corrupt.sqlite3"
+        path.write_bytes(b"garbage" * 1000)
+        chapter = Chapter("01-understanding-recovery", db_path=path)
+        view = chapter.view(first(SingleChoiceView))
+        assert "not being saved" in view.status.value and str(path) in view.status.value
+        view.choice.value = 0
+        view.check_button.click()
+        assert "rw-box" in view.feedback.value
+        assert path.read_bytes() == b"garbage" * 1000
+
+
+class TestStoragePanel:
+    def _download(self, html: str) -> str:
+        match = re.search(r'base64,([A-Za-z0-9+/=]+)"', html)
+        assert match, html
+        return base64.b64decode(match.group(1)).decode("utf-8")
+
+    def test_export_has_the_answers_and_no_learner_id_unless_asked(self, chapter: Chapter) -> None:
+        question = CHAPTER.question(first(ReflectionView))
+        chapter.view(question.id).text.value = "My reflection <script>x</script>"
+        panel_widget = chapter.storage_panel()
+        panel = next(w for w in descendants(panel_widget) if isinstance(w, ipw.Button))
+        panel.click()
+        link = [w for w in descendants(panel_widget) if isinstance(w, ipw.HTML)][-1].value
+        text = self._download(link)
+        assert "My reflection <script>x</script>" in text
+        assert chapter.store is not None and chapter.store.learner_id not in text
+        assert "<script>" not in link
+
+    def test_export_includes_the_learner_id_when_ticked(self, chapter: Chapter) -> None:
+        from widgets.chapter import StoragePanel
+
+        panel = StoragePanel(chapter.store, None)
+        panel.include_id.value = True
+        panel.export_button.click()
+        assert chapter.store is not None and chapter.store.learner_id in self._download(panel.link.value)
