@@ -51,6 +51,15 @@ class ContentError(ValueError):
     """A content file is missing, unreadable or does not match its schema."""
 
 
+class _FieldProblem(ValueError):
+    """A validation problem that knows which question and field it is about."""
+
+    def __init__(self, message: str, *, field: str, question_id: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.question_id = question_id
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -96,7 +105,7 @@ class MultipleChoiceQuestion(_QuestionBase):
 
 class NumericQuestion(_QuestionBase):
     type: Literal["numeric"]
-    answer: float
+    answer: float = Field(allow_inf_nan=False)
     tolerance: float = Field(ge=0, allow_inf_nan=False)
     unit: Text | None = None
     feedback_correct: Text
@@ -125,11 +134,12 @@ class CategoriseQuestion(_QuestionBase):
         known = [category.id for category in self.categories]
         _require_unique(known, "categories")
         _require_unique([statement.id for statement in self.statements], "statements")
-        for statement in self.statements:
+        for index, statement in enumerate(self.statements):
             if statement.category not in known:
-                raise ValueError(
+                raise _FieldProblem(
                     f"statement {statement.id!r} has unknown category {statement.category!r}; "
-                    f"known categories are {', '.join(known)}"
+                    f"known categories are {', '.join(known)}",
+                    field=f"statements.{index}.category",
                 )
         return self
 
@@ -190,10 +200,14 @@ class ExerciseFile(_Strict):
     @model_validator(mode="after")
     def _ids_unique_and_in_chapter(self) -> ExerciseFile:
         ids = [question.id for question in self.questions]
-        _require_unique(ids, "questions")
+        _require_unique(ids, "questions", field="id")
         for question_id in ids:
             if not question_id.startswith(f"{self.chapter}."):
-                raise ValueError(f"question id {question_id!r} does not start with chapter {self.chapter!r}")
+                raise _FieldProblem(
+                    f"question id {question_id!r} does not start with chapter {self.chapter!r}",
+                    field="id",
+                    question_id=question_id,
+                )
         return self
 
     def question(self, question_id: str) -> Question:
@@ -205,11 +219,14 @@ class ExerciseFile(_Strict):
         raise KeyError(f"no question {question_id!r} in chapter {self.chapter}; known ids: {known}")
 
 
-def _require_unique(ids: list[str], what: str) -> None:
+def _require_unique(ids: list[str], what: str, *, field: str | None = None) -> None:
+    """Raise naming the first repeated id; ``field`` set means the ids are question ids."""
     seen: set[str] = set()
     for item_id in ids:
         if item_id in seen:
-            raise ValueError(f"duplicate id {item_id!r} in {what}")
+            if field is not None:
+                raise _FieldProblem(f"duplicate id {item_id!r} in {what}", field=field, question_id=item_id)
+            raise _FieldProblem(f"duplicate id {item_id!r} in {what}", field=what)
         seen.add(item_id)
 
 
@@ -252,6 +269,10 @@ def load_exercise_file(path: Path) -> ExerciseFile:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ContentError(f"{path}: cannot read the file ({error.strerror or error})") from None
+    except UnicodeDecodeError as error:
+        raise ContentError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
+    except RecursionError:
+        raise ContentError(f"{path}: not valid YAML: nested too deeply") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -265,9 +286,15 @@ def load_exercise_file(path: Path) -> ExerciseFile:
         lines = []
         for detail in error.errors(include_url=False):
             loc = tuple(detail["loc"])
-            lines.append(
-                f"{path}: question {_question_id_at(raw, loc)!r}, field {_field_path(loc)!r}: {detail['msg']}"
-            )
+            question_id, field = _question_id_at(raw, loc), _field_path(loc)
+            problem = detail.get("ctx", {}).get("error")
+            if isinstance(problem, _FieldProblem):
+                question_id = problem.question_id or question_id
+                if field == "(whole item)":
+                    field = problem.field
+                elif not field.endswith(problem.field):
+                    field = f"{field}.{problem.field}"
+            lines.append(f"{path}: question {question_id!r}, field {field!r}: {detail['msg']}")
         raise ContentError("\n".join(lines)) from None
 
 
