@@ -131,3 +131,34 @@ def wait_until_rendered(page: object, *, widgets: int = 0, timeout_ms: float = 9
         page.wait_for_function(  # type: ignore[attr-defined]
             f"document.querySelectorAll('.rw-exercise').length >= {widgets}", timeout=timeout_ms
         )
+
+
+@contextmanager
+def jupyterlab_server(db_path: Path, log: Path) -> Iterator[str]:
+    """Start JupyterLab on 127.0.0.1 at the repository root (no token, no update checks); yield its URL."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.token=", "--ServerApp.password=", "--allow-root", f"--ServerApp.root_dir={ROOT}",
+        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]  # fmt: skip
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, env=jupyter_env(db_path), stdout=sink, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api", timeout=2).read()  # noqa: S310 (localhost)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"JupyterLab did not start; see {log}:\n{log.read_text(errors='replace')[-3000:]}")
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()

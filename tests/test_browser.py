@@ -1,4 +1,4 @@
-"""Chapter 01 in a real browser: Voila on 127.0.0.1, Debian's Chromium driven by Playwright, axe-core."""
+"""Chapters in a real browser: Voila and JupyterLab on 127.0.0.1, Debian's Chromium driven by Playwright, axe-core."""
 
 from __future__ import annotations
 
@@ -8,7 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import CHROMIUM_ARGS, ROOT, PageWatch, VoilaServer, chromium_path, voila_server, wait_until_rendered, watch
+from tests.harness import (
+    CHROMIUM_ARGS,
+    ROOT,
+    PageWatch,
+    VoilaServer,
+    chromium_path,
+    jupyterlab_server,
+    voila_server,
+    wait_until_rendered,
+    watch,
+)
 from widgets.content import load_exercises
 from widgets.views import css_class
 
@@ -164,3 +174,26 @@ def test_start_here_renders_with_its_storage_panel(browser, server: VoilaServer)
     assert path.read_text(encoding="utf-8").startswith("# My answers")
     assert seen.external_requests == [] and seen.unexpected_page_errors() == []
     page.close()
+
+
+def test_chapter_01_runs_and_answers_in_jupyterlab(browser, tmp_path: Path) -> None:
+    question = next(q for q in EXERCISES.questions if q.type == "single_choice")
+    right = next(o for o in question.options if o.correct)
+    with jupyterlab_server(tmp_path / "answers.sqlite3", tmp_path / "lab.log") as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+        seen = watch(page)
+        page.goto(f"{url}/lab/tree/workbooks/{CHAPTER}.ipynb")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
+        page.get_by_role("menuitem", name="Run").click()
+        page.get_by_text("Run All Cells", exact=True).click()
+        page.wait_for_function(
+            f"document.querySelectorAll('.rw-exercise').length >= {len(EXERCISES.questions)}", timeout=60_000
+        )
+        box = exercise(page, question.id)
+        box.get_by_label(right.text).check()
+        box.get_by_role("button", name="Check answer").click()
+        expect_verdict(box, "Correct.")
+        assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+        assert seen.external_requests == []
+        page.close()
