@@ -134,12 +134,15 @@ def wait_until_rendered(page: object, *, widgets: int = 0, timeout_ms: float = 9
 
 
 @contextmanager
-def jupyterlab_server(db_path: Path, log: Path) -> Iterator[str]:
-    """Start JupyterLab on 127.0.0.1 at the repository root (no token, no update checks); yield its URL."""
+def jupyterlab_server(root_dir: Path, db_path: Path, log: Path) -> Iterator[str]:
+    """Start JupyterLab on 127.0.0.1 serving ``root_dir`` (no token, no update checks); yield its URL.
+
+    Serve a copy of the notebooks: JupyterLab autosaves what it runs.
+    """
     port = free_port()
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-        "--ServerApp.token=", "--ServerApp.password=", "--allow-root", f"--ServerApp.root_dir={ROOT}",
+        "--ServerApp.token=", "--ServerApp.password=", "--allow-root", f"--ServerApp.root_dir={root_dir}",
         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]  # fmt: skip
     with log.open("wb") as sink:
