@@ -58,11 +58,34 @@ def jupyter_env(db_path: Path) -> dict[str, str]:
 @dataclass
 class VoilaServer:
     url: str
-    process: subprocess.Popen[bytes]
     log: Path
 
     def render_url(self, notebook: str) -> str:
         return f"{self.url}/voila/render/{notebook}"
+
+
+@contextmanager
+def _server(name: str, command: list[str], *, cwd: Path, env: dict[str, str], url: str, probe: str, log: Path) -> Iterator[None]:
+    """Run ``command`` until the block ends; wait (60 s at most) until ``url + probe`` answers."""
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url + probe, timeout=2).read()  # noqa: S310 (localhost)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{name} did not start; see {log}:\n{log.read_text(errors='replace')[-3000:]}")
+                time.sleep(0.2)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 @contextmanager
@@ -73,26 +96,9 @@ def voila_server(root_dir: Path, db_path: Path, log: Path, *, extra: list[str] |
         sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
         "--Voila.open_browser=False", *(extra or []), str(root_dir),
     ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, cwd=root_dir, env=jupyter_env(db_path), stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(url + "/voila/tree", timeout=2).read()  # noqa: S310 (localhost)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"Voila did not start; see {log}:\n{log.read_text(errors='replace')[-3000:]}")
-                time.sleep(0.2)
-        yield VoilaServer(url, process, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with _server("Voila", command, cwd=root_dir, env=jupyter_env(db_path), url=url, probe="/voila/tree", log=log):
+        yield VoilaServer(url, log)
 
 
 @dataclass
@@ -145,23 +151,6 @@ def jupyterlab_server(root_dir: Path, db_path: Path, log: Path) -> Iterator[str]
         "--ServerApp.token=", "--ServerApp.password=", "--allow-root", f"--ServerApp.root_dir={root_dir}",
         "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]  # fmt: skip
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, env=jupyter_env(db_path), stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(url + "/api", timeout=2).read()  # noqa: S310 (localhost)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"JupyterLab did not start; see {log}:\n{log.read_text(errors='replace')[-3000:]}")
-                time.sleep(0.2)
+    with _server("JupyterLab", command, cwd=root_dir, env=jupyter_env(db_path), url=url, probe="/api", log=log):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
