@@ -1,0 +1,57 @@
+"""Synthetic data sets: reproducible from their seed, labelled, and plausible."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+
+from widgets.content import data_dir
+from widgets.synthetic import COHORT_SEED, ITEM_COLUMNS, cohort_path, qpr15_cohort, sha256_of, to_csv_bytes
+
+MANIFEST = yaml.safe_load((data_dir() / "manifest.yaml").read_text(encoding="utf-8"))["datasets"]
+SYNTHETIC = [entry for entry in MANIFEST if entry["synthetic"]]
+
+
+@pytest.mark.parametrize("entry", MANIFEST, ids=lambda e: e["path"])
+def test_every_manifest_entry_points_to_a_file(entry: dict) -> None:
+    assert (data_dir() / entry["path"]).is_file()
+    assert entry["title"] and entry["description"]
+
+
+@pytest.mark.parametrize("entry", SYNTHETIC, ids=lambda e: e["path"])
+def test_synthetic_file_matches_its_recorded_hash_and_says_it_is_synthetic(entry: dict) -> None:
+    data = (data_dir() / entry["path"]).read_bytes()
+    assert sha256_of(data) == entry["sha256"]
+    assert "synthetic" in entry["title"].lower()
+
+
+def test_generator_reproduces_the_committed_cohort_exactly() -> None:
+    entry = next(e for e in SYNTHETIC if e["path"] == "synthetic/qpr15_cohort.csv")
+    assert entry["seed"] == COHORT_SEED
+    assert to_csv_bytes(qpr15_cohort(seed=entry["seed"])) == cohort_path().read_bytes()
+
+
+def test_cohort_has_400_fictional_people_with_answers_in_range() -> None:
+    frame = pd.read_csv(cohort_path())
+    assert frame["person_id"].str.fullmatch(r"SYN-\d{3}").all()
+    assert frame.query("timepoint == 'baseline'")["person_id"].nunique() == 400
+    assert set(frame["timepoint"]) == {"baseline", "12_months"}
+    values = frame[list(ITEM_COLUMNS)].stack().dropna()
+    assert values.between(0, 4).all()
+    assert frame[list(ITEM_COLUMNS)].isna().any(axis=1).sum() > 0, "some blanks exercise the missing-item rule"
+
+
+def test_cohort_levels_are_near_the_published_figures() -> None:
+    baseline = pd.read_csv(cohort_path()).query("timepoint == 'baseline'")[list(ITEM_COLUMNS)].dropna()
+    totals = baseline.sum(axis=1)
+    assert 37 <= totals.mean() <= 43 and 8 <= totals.std() <= 12
+
+
+def test_a_different_seed_gives_different_people() -> None:
+    assert not qpr15_cohort(20, seed=1).equals(qpr15_cohort(20, seed=2))
+
+
+def test_a_cohort_needs_at_least_one_person() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        qpr15_cohort(0)

@@ -1,0 +1,159 @@
+"""The catalogue of recovery and well-being measures: schema, loader and filters.
+
+``data/measures/catalogue.csv`` holds one row per instrument with its facts, its
+source and how sure we are of them (``confidence``). Rows are validated on load;
+a bad file raises one :class:`CatalogueError` naming the file, the instrument and
+the field. Filtering is a pure function, so the explorer view only reads controls
+and renders.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
+
+from .content import data_dir
+
+__all__ = [
+    "CONSTRUCTS",
+    "LENGTHS",
+    "PERSPECTIVES",
+    "CatalogueError",
+    "Measure",
+    "filter_measures",
+    "load_catalogue",
+]
+
+Construct = Literal["personal_recovery", "service_orientation", "wellbeing", "other"]
+Perspective = Literal["self_report", "staff", "collaborative", "service_level", "multiple", "not_verified"]
+Length = Literal["short", "medium", "long", "unknown"]
+
+CONSTRUCTS: dict[Construct, str] = {
+    "personal_recovery": "Personal recovery",
+    "service_orientation": "Recovery orientation of services",
+    "wellbeing": "Well-being",
+    "other": "Other (illness management)",
+}
+PERSPECTIVES: dict[Perspective, str] = {
+    "self_report": "Self-report (service user or respondent)",
+    "staff": "Staff",
+    "collaborative": "Worker and service user together",
+    "service_level": "Service or organisation",
+    "multiple": "Several versions or sources",
+    "not_verified": "Not verified",
+}
+LENGTHS: dict[Length, str] = {
+    "short": "Short (10 items or fewer)",
+    "medium": "Medium (11 to 25 items)",
+    "long": "Long (more than 25 items)",
+    "unknown": "Item count not verified",
+}
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is missing, unreadable or has a bad row."""
+
+
+class Measure(BaseModel):
+    """One instrument, as the catalogue describes it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    abbreviation: Text
+    name: Text
+    construct: Construct
+    developers_year: Text
+    items: Text
+    response_scale: Text
+    score_min: float | None
+    score_max: float | None
+    subscales: Text
+    reliability_note: Text
+    source: Text
+    confidence: Text
+    perspective: Perspective
+    licence: Text
+
+    @field_validator("score_min", "score_max", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @field_validator("score_min", "score_max")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        if value is not None and not math.isfinite(value):
+            raise ValueError(f"{value} is not a finite number")
+        return value
+
+    @property
+    def item_count(self) -> int | None:
+        """The number of items when the catalogue gives a plain number, else ``None``."""
+        return int(self.items) if self.items.isdigit() else None
+
+    @property
+    def length(self) -> Length:
+        count = self.item_count
+        if count is None:
+            return "unknown"
+        return "short" if count <= 10 else "medium" if count <= 25 else "long"
+
+    @property
+    def fully_verified(self) -> bool:
+        """True only when the confidence note starts with "verified" and admits nothing from memory."""
+        note = self.confidence.lower()
+        return note.startswith("verified") and "memory" not in note
+
+
+@lru_cache(maxsize=4)
+def load_catalogue(path: Path | None = None) -> tuple[Measure, ...]:
+    """Read and validate the catalogue (default ``data/measures/catalogue.csv``)."""
+    path = path or data_dir() / "measures" / "catalogue.csv"
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise CatalogueError(f"{path}: cannot read the catalogue ({error})") from None
+    measures: list[Measure] = []
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        name = row.get("abbreviation") or f"(row on line {line})"
+        if None in row:
+            raise CatalogueError(f"{path}: measure {name!r} (line {line}): more fields than the header names")
+        try:
+            measure = Measure.model_validate(row)
+        except ValidationError as error:
+            detail = error.errors(include_url=False)[0]
+            field = ".".join(str(part) for part in detail["loc"]) or "(row)"
+            raise CatalogueError(f"{path}: measure {name!r} (line {line}), field {field!r}: {detail['msg']}") from None
+        if measure.abbreviation in seen:
+            raise CatalogueError(f"{path}: measure {name!r} (line {line}), field 'abbreviation': duplicate")
+        seen.add(measure.abbreviation)
+        measures.append(measure)
+    if not measures:
+        raise CatalogueError(f"{path}: the catalogue has no measures")
+    return tuple(measures)
+
+
+def filter_measures(
+    measures: tuple[Measure, ...],
+    *,
+    construct: Construct | None = None,
+    length: Length | None = None,
+    perspective: Perspective | None = None,
+) -> tuple[Measure, ...]:
+    """The measures matching every filter given (``None`` means any)."""
+    return tuple(
+        measure
+        for measure in measures
+        if (construct is None or measure.construct == construct)
+        and (length is None or measure.length == length)
+        and (perspective is None or measure.perspective == perspective)
+    )

@@ -1,0 +1,96 @@
+"""Synthetic data: a documented, seeded generator of fictional QPR-15 answers.
+
+**Every row is synthetic.** No real person's answers were used. Levels are set to
+be plausible against published figures: the REFOCUS trial reported QPR totals
+near 40 with an SD near 10 (Slade et al. 2015), and Williams et al. (2015)
+reported an internal consistency of 0.89 for the QPR-15.
+
+Model (per fictional person): a latent recovery level ``theta ~ N(0, 1)``; each
+of the 15 item answers is ``round(2.67 + 0.68 * theta + e)`` with ``e ~ N(0, 0.9)``,
+clipped to 0-4 (so alpha comes out near 0.89). At 12 months ``theta`` moves by a mixture: 30% improve (mean
++0.9 SD), 10% deteriorate (mean -0.8 SD), the rest drift slightly (mean +0.05,
+SD 0.3). About 12% have no 12-month answers (drop-out), and about 5% of answer
+sets have one to four items left blank, so the missing-item rule is exercised.
+
+Run ``python -m widgets.synthetic`` to rewrite ``data/synthetic/qpr15_cohort.csv``;
+``data/manifest.yaml`` records the seed and the file's SHA-256, and a test checks
+that the generator still reproduces the file exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .content import data_dir
+
+__all__ = ["COHORT_SEED", "ITEM_COLUMNS", "cohort_path", "qpr15_cohort", "sha256_of"]
+
+COHORT_SEED = 20140137
+ITEM_COLUMNS = tuple(f"qpr15_{number:02d}" for number in range(1, 16))
+_ITEM_MEAN, _LOADING, _NOISE = 2.67, 0.68, 0.9
+
+
+def _answers(rng: np.random.Generator, theta: np.ndarray) -> np.ndarray:
+    raw = _ITEM_MEAN + _LOADING * theta[:, None] + rng.normal(0.0, _NOISE, size=(theta.size, len(ITEM_COLUMNS)))
+    answers = np.clip(np.rint(raw), 0, 4)
+    blanks = rng.random(theta.size) < 0.05
+    for row in np.flatnonzero(blanks):
+        count = rng.integers(1, 5)
+        answers[row, rng.choice(len(ITEM_COLUMNS), size=count, replace=False)] = np.nan
+    return answers
+
+
+def qpr15_cohort(n: int = 400, *, seed: int = COHORT_SEED) -> pd.DataFrame:
+    """Fictional QPR-15 answers at baseline and 12 months, in long format.
+
+    Columns: ``person_id`` (``SYN-001`` ...), ``timepoint`` (``baseline`` or
+    ``12_months``), and ``qpr15_01`` ... ``qpr15_15`` (0-4, blank when missing).
+    """
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    rng = np.random.default_rng(seed)
+    theta = rng.normal(0.0, 1.0, size=n)
+    kind = rng.random(n)
+    change = np.where(
+        kind < 0.30,
+        rng.normal(0.9, 0.35, n),
+        np.where(kind < 0.40, rng.normal(-0.8, 0.35, n), rng.normal(0.05, 0.3, n)),
+    )
+    followed_up = rng.random(n) >= 0.12
+    ids = np.array([f"SYN-{number:03d}" for number in range(1, n + 1)])
+    baseline = pd.DataFrame(_answers(rng, theta), columns=list(ITEM_COLUMNS))
+    baseline.insert(0, "timepoint", "baseline")
+    baseline.insert(0, "person_id", ids)
+    later = pd.DataFrame(_answers(rng, theta + change)[followed_up], columns=list(ITEM_COLUMNS))
+    later.insert(0, "timepoint", "12_months")
+    later.insert(0, "person_id", ids[followed_up])
+    frame = pd.concat([baseline, later], ignore_index=True)
+    frame[list(ITEM_COLUMNS)] = frame[list(ITEM_COLUMNS)].astype("Int64")
+    return frame
+
+
+def cohort_path() -> Path:
+    return data_dir() / "synthetic" / "qpr15_cohort.csv"
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def main() -> None:
+    data = to_csv_bytes(qpr15_cohort())
+    cohort_path().write_bytes(data)
+    print(f"wrote {cohort_path()} ({len(data)} bytes), sha256 {sha256_of(data)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
