@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,6 @@ class TestMeasureExplorer:
         assert explorer.results.options == () and "No measure matches" in explorer.details.value
 
     def test_catalogue_text_is_escaped(self) -> None:
-        measure = CATALOGUE[0].model_copy(update={"name": "<script>alert(1)</script>"})
+        measure = dataclasses.replace(CATALOGUE[0], name="<script>alert(1)</script>")
         html = measure_details_html(measure)
         assert "<script>" not in html and "&lt;script&gt;" in html

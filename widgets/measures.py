@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
+from pydantic import ConfigDict, StringConstraints, TypeAdapter, ValidationError, field_validator
+from pydantic.dataclasses import dataclass
 
 from .content import data_dir
 
@@ -61,10 +62,9 @@ class CatalogueError(ValueError):
     """The catalogue file is missing, unreadable or has a bad row."""
 
 
-class Measure(BaseModel):
+@dataclass(frozen=True, config=ConfigDict(extra="forbid"))
+class Measure:
     """One instrument, as the catalogue describes it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     abbreviation: Text
     name: Text
@@ -112,6 +112,9 @@ class Measure(BaseModel):
         return note.startswith("verified") and "memory" not in note
 
 
+_MEASURE = TypeAdapter(Measure)
+
+
 @lru_cache(maxsize=4)
 def load_catalogue(path: Path | None = None) -> tuple[Measure, ...]:
     """Read and validate the catalogue (default ``data/measures/catalogue.csv``)."""
@@ -128,7 +131,7 @@ def load_catalogue(path: Path | None = None) -> tuple[Measure, ...]:
         if None in row:
             raise CatalogueError(f"{path}: measure {name!r} (line {line}): more fields than the header names")
         try:
-            measure = Measure.model_validate(row)
+            measure = _MEASURE.validate_python(row)
         except ValidationError as error:
             detail = error.errors(include_url=False)[0]
             field = ".".join(str(part) for part in detail["loc"]) or "(row)"
