@@ -103,9 +103,28 @@ class MultipleChoiceQuestion(_QuestionBase):
         return options
 
 
+COMPUTATIONS = (
+    "percentage",
+    "standard_error_of_measurement",
+    "smallest_detectable_change",
+    "reliable_change_index",
+    "reliable_change_threshold",
+    "person_score",
+)
+"""Names a numeric key may be computed by; :mod:`widgets.computed` implements each one."""
+
+
+class Computation(_Strict):
+    """How the library computes a numeric answer, so a test can check the key."""
+
+    function: Literal[COMPUTATIONS]  # type: ignore[valid-type]
+    arguments: dict[str, float | str]
+
+
 class NumericQuestion(_QuestionBase):
     type: Literal["numeric"]
     answer: float = Field(allow_inf_nan=False)
+    compute: Computation | None = None
     tolerance: float = Field(ge=0, allow_inf_nan=False)
     unit: Text | None = None
     feedback_correct: Text
