@@ -63,7 +63,7 @@ def main(argv: list[str]) -> int:
         )
     if task == "test":
         ensure_environment("test")
-        return run([PYTHON, "-m", "pytest", "--nbval-lax", "tests", "workbooks", *rest])
+        return run([PYTHON, "-m", "pytest", "--nbval-lax", "--doctest-modules", "tests", "widgets", "workbooks", *rest])
     print(__doc__)
     return 0 if task in {"help", "-h", "--help"} else 2
 

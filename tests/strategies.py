@@ -104,3 +104,51 @@ def multiple_choice_questions(draw: st.DrawFn) -> MultipleChoiceQuestion:
             "source": "Test fixture",
         }
     )
+
+
+# --- Psychometrics (tests/test_psychometrics.py) ------------------------------
+
+reliabilities = st.floats(min_value=0.0, max_value=0.99, allow_nan=False)
+"""Reliabilities for which the RCI is defined (below 1)."""
+
+standard_deviations = st.floats(min_value=0.1, max_value=100.0, allow_nan=False)
+
+raw_scores = st.one_of(
+    st.integers(min_value=0, max_value=80).map(float),
+    st.floats(min_value=-1e4, max_value=1e4, allow_nan=False, allow_infinity=False),
+)
+"""Finite scores, mostly whole numbers on a short scale so that cut-offs and thresholds are hit."""
+
+scores_or_missing = st.one_of(raw_scores, st.just(float("nan")))
+
+
+@st.composite
+def likert_item_matrices(draw: st.DrawFn, max_rows: int = 30, max_items: int = 8) -> list[list[int]]:
+    """Rows of 0-4 answers (respondents x items, at least 2 x 2) whose total score varies."""
+    k = draw(st.integers(min_value=2, max_value=max_items))
+    rows = draw(
+        st.lists(
+            st.lists(st.integers(min_value=0, max_value=4), min_size=k, max_size=k),
+            min_size=2,
+            max_size=max_rows,
+        ).filter(lambda matrix: len({sum(row) for row in matrix}) > 1)
+    )
+    return rows
+
+
+@st.composite
+def paired_scores(draw: st.DrawFn, max_size: int = 40) -> tuple[list[float], list[float]]:
+    """Equal-length lists of pre and post scores, some of them missing (NaN)."""
+    pairs = draw(st.lists(st.tuples(scores_or_missing, scores_or_missing), min_size=0, max_size=max_size))
+    return [pre for pre, _ in pairs], [post for _, post in pairs]
+
+
+@st.composite
+def bounded_scores(draw: st.DrawFn) -> tuple[list[float], int, int]:
+    """Whole-number scores within ``[minimum, maximum]`` (plus some NaN), with at least one present."""
+    minimum = draw(st.integers(min_value=-20, max_value=20))
+    maximum = minimum + draw(st.integers(min_value=1, max_value=60))
+    present = st.integers(min_value=minimum, max_value=maximum).map(float)
+    scores = draw(st.lists(st.one_of(present, st.just(float("nan"))), min_size=0, max_size=50))
+    scores.append(draw(present))
+    return scores, minimum, maximum
