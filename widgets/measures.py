@@ -30,13 +30,13 @@ __all__ = [
     "load_catalogue",
 ]
 
-Construct = Literal["personal_recovery", "service_orientation", "wellbeing", "other"]
+Construct = Literal["personal_recovery", "service_recovery_orientation", "wellbeing", "other"]
 Perspective = Literal["self_report", "staff", "collaborative", "service_level", "multiple", "not_verified"]
 Length = Literal["short", "medium", "long", "unknown"]
 
 CONSTRUCTS: dict[Construct, str] = {
     "personal_recovery": "Personal recovery",
-    "service_orientation": "Recovery orientation of services",
+    "service_recovery_orientation": "Recovery orientation of services",
     "wellbeing": "Well-being",
     "other": "Other (illness management)",
 }

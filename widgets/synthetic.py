@@ -8,7 +8,7 @@ reported an internal consistency of 0.89 for the QPR-15.
 Model (per fictional person): a latent recovery level ``theta ~ N(0, 1)``; each
 of the 15 item answers is ``round(2.67 + 0.68 * theta + e)`` with ``e ~ N(0, 0.9)``,
 clipped to 0-4 (so alpha comes out near 0.89). At 12 months ``theta`` moves by a mixture: 30% improve (mean
-+0.9 SD), 10% deteriorate (mean -0.8 SD), the rest drift slightly (mean +0.05,
++1.4 SD), 10% deteriorate (mean -1.2 SD), the rest drift slightly (mean +0.05,
 SD 0.3). About 12% have no 12-month answers (drop-out), and about 5% of answer
 sets have one to four items left blank, so the missing-item rule is exercised.
 
@@ -58,8 +58,8 @@ def qpr15_cohort(n: int = 400, *, seed: int = COHORT_SEED) -> pd.DataFrame:
     kind = rng.random(n)
     change = np.where(
         kind < 0.30,
-        rng.normal(0.9, 0.35, n),
-        np.where(kind < 0.40, rng.normal(-0.8, 0.35, n), rng.normal(0.05, 0.3, n)),
+        rng.normal(1.4, 0.5, n),
+        np.where(kind < 0.40, rng.normal(-1.2, 0.4, n), rng.normal(0.05, 0.3, n)),
     )
     followed_up = rng.random(n) >= 0.12
     ids = np.array([f"SYN-{number:03d}" for number in range(1, n + 1)])
