@@ -1,0 +1,152 @@
+"""Upload and score: bad files get clear messages, bad rows are set aside with their line and reason."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from widgets.scoring import load_instruments
+from widgets.synthetic import cohort_path
+from widgets.uploads import MAX_UPLOAD_BYTES, UploadError, read_responses, results_csv, score_upload
+
+QPR15 = load_instruments()["QPR-15"]
+ITEMS = list(QPR15.item_ids)
+HEADER = "person_id,timepoint," + ",".join(ITEMS)
+
+
+def csv_of(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode("utf-8")
+
+
+def row(person: str, timepoint: str, answers: list[object]) -> str:
+    return ",".join([person, timepoint, *("" if a is None else str(a) for a in answers)])
+
+
+GOOD = [2] * 15
+
+
+def score(data: bytes):
+    return score_upload(data, QPR15, score_id="total", reliability=0.74, cutoff=50)
+
+
+class TestWholeFileProblems:
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (b"", "empty"),
+            (b"   \n  ", "empty"),
+            (b"\xff\xfeperson_id", "not UTF-8"),
+            (csv_of(header="person_id,timepoint"), "Missing column"),
+            (csv_of(row("A", "baseline", GOOD), header=HEADER.replace("qpr15_07", "q7")), "Missing column(s): qpr15_07"),
+            (csv_of(row("A", "baseline", GOOD) + ",9", header=HEADER + ",shoe_size"), "Unknown column"),
+            (b"x" * (MAX_UPLOAD_BYTES + 1), "limit is 2,000,000 bytes"),
+            (csv_of(row("A", "baseline", GOOD), row("B", "baseline", GOOD) + ",1,2,3"), "could not be read as CSV"),
+        ],
+        ids=["empty", "blank", "not-utf8", "no-items", "missing-column", "unknown-column", "too-big", "ragged-row"],
+    )
+    def test_an_unusable_file_raises_one_clear_upload_error(self, data: bytes, message: str) -> None:
+        with pytest.raises(UploadError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            score(data)
+
+
+class TestRowProblems:
+    def test_each_bad_row_is_set_aside_with_its_line_and_reason_and_good_rows_are_scored(self) -> None:
+        data = csv_of(
+            row("A", "baseline", GOOD),  # line 2: fine
+            row("B", "baseline", [2] * 14 + ["two"]),  # line 3: not a number
+            row("C", "baseline", [2] * 14 + [7]),  # line 4: off the scale
+            row("D", "baseline", [2] * 14 + [2.5]),  # line 5: not a whole number
+            row("E", "baseline", [None] * 4 + [2] * 11),  # line 6: too many missing
+            row("A", "baseline", GOOD),  # line 7: duplicate id
+            row("", "baseline", GOOD),  # line 8: no id
+            row("F", "baseline", [None] * 3 + [2] * 12),  # line 9: prorated, fine
+        )
+        result = score(data)
+        reasons = {problem.line: problem.reason for problem in result.problems}
+        assert set(reasons) == {3, 4, 5, 6, 7, 8}
+        assert "not a number" in reasons[3] and "'two'" in reasons[3]
+        assert "outside the answer scale" in reasons[4] and "qpr15_15 7" in reasons[4]
+        assert "outside the answer scale" in reasons[5]
+        assert "too many missing" in reasons[6]
+        assert "duplicate id" in reasons[7]
+        assert "no person_id" in reasons[8]
+        assert list(result.scores["person_id"]) == ["A", "F"]
+        assert result.scores["total"].tolist() == [30.0, 30.0]
+        assert result.rows_read == 8
+
+    def test_a_row_with_many_bad_cells_gets_one_short_reason(self) -> None:
+        result = score(csv_of(row("A", "baseline", [9] * 15)))
+        (problem,) = result.problems
+        assert "and 11 more" in problem.reason
+
+    def test_typed_text_in_a_cell_is_kept_as_text_in_the_reason(self) -> None:
+        result = score(csv_of(row("<b>A</b>", "baseline", [2] * 14 + ["<script>"])))
+        assert "'<script>'" in result.problems[0].reason and result.problems[0].person_id == "<b>A</b>"
+
+
+class TestScoringTheCohort:
+    def test_the_synthetic_cohort_is_scored_with_alpha_and_change_classes(self) -> None:
+        result = score(cohort_path().read_bytes())
+        assert result.rows_read == 761
+        assert all("too many missing" in problem.reason for problem in result.problems)
+        assert result.alpha is not None and 0.85 < result.alpha.alpha < 0.93
+        assert result.changes is not None
+        assert set(result.changes["change_class"]) <= {"recovered", "improved", "unchanged", "deteriorated"}
+        assert len(result.scores) + len(result.problems) == 761
+
+    def test_results_csv_has_a_row_per_scored_set_with_its_change_class(self) -> None:
+        result = score(cohort_path().read_bytes())
+        table = pd.read_csv(pd.io.common.BytesIO(results_csv(result, "total")))
+        assert list(table.columns) == ["person_id", "timepoint", "score", "items_missing", "rci", "change_class"]
+        assert len(table) == len(result.scores)
+
+    def test_without_two_timepoints_there_is_no_change_but_a_reason(self) -> None:
+        result = score(csv_of(row("A", "baseline", GOOD), row("B", "baseline", [3] * 15), header=HEADER))
+        assert result.changes is None and "timepoint" in (result.change_note or "")
+
+    def test_a_file_without_a_timepoint_column_counts_as_baseline(self) -> None:
+        header = "person_id," + ",".join(ITEMS)
+        data = csv_of("A," + ",".join("2" * 15), "B," + ",".join("3" * 15), header=header)
+        result = score(data)
+        assert set(result.scores["timepoint"]) == {"baseline"} and len(result.scores) == 2
+
+
+cell = st.one_of(
+    st.integers(-3, 8).map(str),
+    st.just(""),
+    st.sampled_from(["x", "2.5", "nan", " 3 ", "1e1", "-0", "Ⅳ", "=1+1"]),
+    st.text(max_size=4),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(["A", "B", "C", "", "A "]), st.sampled_from(["baseline", "12_months", "later", ""]), st.lists(cell, min_size=15, max_size=15)),
+        max_size=12,
+    ),
+)
+def test_any_frame_of_cells_is_scored_or_gives_an_upload_error_never_anything_else(rows) -> None:
+    frame = pd.DataFrame(
+        [[person, timepoint, *cells] for person, timepoint, cells in rows], columns=["person_id", "timepoint", *ITEMS]
+    )
+    data = frame.to_csv(index=False).encode("utf-8")
+    try:
+        result = score(data)
+    except UploadError:
+        return
+    scored = result.scores["total"].to_numpy()
+    assert np.all((scored >= 0) & (scored <= 60))
+    assert len(result.scores) + len({p.line for p in result.problems}) == result.rows_read
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=400))
+def test_any_bytes_give_a_result_or_an_upload_error(data: bytes) -> None:
+    try:
+        read_responses(data, QPR15)
+    except UploadError:
+        pass
