@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -120,20 +121,30 @@ def test_typed_html_is_shown_as_text_and_never_run(chapter_page) -> None:
     assert page.evaluate("window.__injected") is False  # type: ignore[attr-defined]
 
 
-def test_page_shows_no_traceback_no_source_and_stays_on_localhost(chapter_page) -> None:
-    page, seen = chapter_page
-    text = page.inner_text("body")  # type: ignore[attr-defined]
-    assert "Traceback" not in text and "Error" not in text.replace("Errors", "")
-    assert "from widgets import Chapter" not in page.content()  # type: ignore[attr-defined]
-    assert page.locator(".jp-InputArea-editor").count() == 0  # type: ignore[attr-defined]
-    assert seen.external_requests == []
-    assert seen.unexpected_page_errors() == []
+NOTEBOOKS = sorted(path.name for path in (ROOT / "workbooks").glob("*.ipynb"))
 
 
-def test_axe_finds_no_serious_or_critical_violation(chapter_page) -> None:
+def widget_calls(notebook: str) -> int:
+    """Every code cell after the set-up cell shows one widget."""
+    cells = json.loads((ROOT / "workbooks" / notebook).read_text(encoding="utf-8"))["cells"]
+    return sum(1 for cell in cells if cell["cell_type"] == "code") - 1
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_notebook_renders_in_voila_without_traceback_source_or_outside_requests(browser, server: VoilaServer, notebook: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    page, _ = chapter_page
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    seen = watch(page)
+    page.goto(server.render_url(notebook))
+    wait_until_rendered(page, widgets=widget_calls(notebook))
+    page.wait_for_timeout(500)  # let charts draw before reading the page
+    text = page.inner_text("body")
+    assert "Traceback" not in text and "Error" not in text.replace("Errors", "")
+    assert "from widgets import" not in page.content()
+    assert page.locator(".jp-InputArea-editor").count() == 0
+    assert seen.external_requests == []
+    assert seen.unexpected_page_errors() == []
     results = Axe().run(page)
     bad = [
         f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
@@ -141,6 +152,7 @@ def test_axe_finds_no_serious_or_critical_violation(chapter_page) -> None:
         if v["impact"] in {"serious", "critical"}
     ]
     assert bad == []
+    page.close()
 
 
 def test_answers_given_in_voila_are_shown_again_on_reload(browser, server: VoilaServer) -> None:

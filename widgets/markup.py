@@ -54,6 +54,7 @@ STYLE = """<style>
 .rw-box ul { margin: 0.2rem 0; padding-left: 1.4rem; }
 .rw-prompt p { margin: 0.2rem 0 0.5rem 0; font-weight: 600; }
 .rw-id { color: #444; font-size: 0.85em; }
+.rw-exercise a, .rw-exercise a:link, .rw-exercise a:visited { text-decoration: underline; color: #0b3b66; }
 </style>"""
 
 
