@@ -14,8 +14,12 @@ from .measures import CONSTRUCTS, LENGTHS, PERSPECTIVES, Measure, filter_measure
 __all__ = ["MeasureExplorer", "measure_details_html"]
 
 
-def _any(options: dict[str, str]) -> list[tuple[str, str | None]]:
-    return [("Any", None), *((label, key) for key, label in options.items())]
+ANY = ""
+"""The value of each filter's "Any" option (``None`` would show as an empty dropdown)."""
+
+
+def _any(options: dict[str, str]) -> list[tuple[str, str]]:
+    return [("Any", ANY), *((label, key) for key, label in options.items())]
 
 
 def measure_details_html(measure: Measure) -> str:
@@ -52,38 +56,35 @@ def measure_details_html(measure: Measure) -> str:
     )
 
 
-_TABLE_STYLE = """<style>
-.rw-facts { border-collapse: collapse; margin: 0.4rem 0; }
-.rw-facts caption { text-align: left; font-weight: 600; padding: 0.2rem 0; }
-.rw-facts th, .rw-facts td { border-bottom: 1px solid #bbb; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
-.rw-facts th { width: 12rem; color: #222; }
-</style>"""
-
-
 class MeasureExplorer:
     """Filter the catalogue by construct, length and perspective; show one measure's facts."""
 
     def __init__(self, measures: tuple[Measure, ...] | None = None) -> None:
         self.measures = measures if measures is not None else load_catalogue()
         style = {"description_width": "initial"}
-        self.construct = ipw.Dropdown(options=_any(CONSTRUCTS), value=None, description="What it measures:", style=style)
-        self.length = ipw.Dropdown(options=_any(LENGTHS), value=None, description="Length:", style=style)
-        self.perspective = ipw.Dropdown(options=_any(PERSPECTIVES), value=None, description="Who rates:", style=style)
-        self.results = ipw.Select(options=[], rows=8, description="Matching measures:", style=style)
+        self.construct = ipw.Dropdown(options=_any(CONSTRUCTS), value=ANY, description="What it measures:", style=style)
+        self.length = ipw.Dropdown(options=_any(LENGTHS), value=ANY, description="Length:", style=style)
+        self.perspective = ipw.Dropdown(options=_any(PERSPECTIVES), value=ANY, description="Who rates:", style=style)
+        self.results = ipw.Select(
+            options=[], rows=8, description="Matching measures:", style=style, layout=ipw.Layout(width="44rem")
+        )
         self.count = ipw.HTML()
         self.details = ipw.HTML()
         for control in (self.construct, self.length, self.perspective):
             control.observe(self._on_filter, names="value")
         self.results.observe(self._on_pick, names="value")
         filters = ipw.HBox([self.construct, self.length, self.perspective], layout=ipw.Layout(flex_flow="row wrap"))
-        self.container = ipw.VBox([ipw.HTML(STYLE + _TABLE_STYLE), filters, self.count, self.results, self.details])
+        self.container = ipw.VBox([ipw.HTML(STYLE), filters, self.count, self.results, self.details])
         self.container.add_class("rw-exercise")
         self.container.add_class("rw-measure-explorer")
         self._on_filter()
 
     def _on_filter(self, _change: object = None) -> None:
         matching = filter_measures(
-            self.measures, construct=self.construct.value, length=self.length.value, perspective=self.perspective.value
+            self.measures,
+            construct=self.construct.value or None,
+            length=self.length.value or None,
+            perspective=self.perspective.value or None,
         )
         self.count.value = f"<p>{len(matching)} of {len(self.measures)} measures match.</p>"
         self.results.options = [(f"{m.abbreviation}: {m.name}", m.abbreviation) for m in matching]

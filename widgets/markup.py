@@ -45,7 +45,7 @@ STYLE = """<style>
 .rw-exercise .widget-checkbox { height: auto; width: auto; }
 .rw-exercise .widget-checkbox label { display: flex; align-items: flex-start; gap: 0.5rem; white-space: normal; height: auto; line-height: 1.4; }
 .rw-exercise .widget-checkbox input { flex: none; margin-top: 0.25em; }
-.rw-exercise .widget-button { width: auto; }
+.rw-exercise .widget-button { width: auto; align-self: flex-start; }
 .rw-exercise button { height: auto; min-height: 2.2em; padding: 0.2em 0.9em; }
 .rw-exercise button:focus-visible, .rw-exercise select:focus-visible, .rw-exercise input:focus-visible,
 .rw-exercise textarea:focus-visible { outline: 3px solid #0b3b66; outline-offset: 2px; }
@@ -54,6 +54,10 @@ STYLE = """<style>
 .rw-box ul { margin: 0.2rem 0; padding-left: 1.4rem; }
 .rw-prompt p { margin: 0.2rem 0 0.5rem 0; font-weight: 600; }
 .rw-id { color: #444; font-size: 0.85em; }
+.rw-facts { border-collapse: collapse; margin: 0.4rem 0; }
+.rw-facts caption { text-align: left; font-weight: 600; padding: 0.2rem 0; }
+.rw-facts th, .rw-facts td { border-bottom: 1px solid #bbb; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
+.rw-facts th[scope="row"] { min-width: 8rem; color: #222; }
 .rw-exercise a, .rw-exercise a:link, .rw-exercise a:visited { text-decoration: underline; color: #0b3b66; }
 </style>"""
 

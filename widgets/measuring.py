@@ -299,7 +299,9 @@ class UploadScoreView:
         self.instrument = load_instruments()[instrument_id]
         self.score_id = score_id
         items = self.instrument.item_ids
-        self.upload = ipw.FileUpload(accept=".csv", multiple=False, description="Choose a CSV file")
+        self.upload = ipw.FileUpload(
+            accept=".csv", multiple=False, description="Choose a CSV file", layout=ipw.Layout(width="auto")
+        )
         self.reliability = ipw.BoundedFloatText(
             value=QPR15_TEST_RETEST, min=0.0, max=0.99, step=0.01, description="Reliability for the RCI:", style=_STYLE
         )
