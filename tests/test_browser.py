@@ -216,3 +216,25 @@ def test_chapter_01_runs_and_answers_in_jupyterlab(browser, tmp_path: Path) -> N
         assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
         assert seen.external_requests == []
         page.close()
+
+
+def test_rci_explorer_reclassifies_when_a_control_moves(browser, server: VoilaServer) -> None:
+    notebook = "07-is-the-change-real.ipynb"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    seen = watch(page)
+    page.goto(server.render_url(notebook))
+    wait_until_rendered(page, widgets=widget_calls(notebook))
+    explorer = page.locator(".rw-rci-explorer")
+    explorer.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    after = explorer.get_by_label("Score after (0-60):")
+    before = explorer.get_by_label("Score before (0-60):")
+    before.fill("36")
+    before.press("Enter")
+    after.fill("56")
+    after.press("Enter")
+    explorer.get_by_text("Recovered: a reliable improvement").wait_for(timeout=15_000)
+    after.fill("40")
+    after.press("Tab")
+    explorer.get_by_text("Unchanged: the change is within").wait_for(timeout=15_000)
+    assert seen.external_requests == [] and seen.unexpected_page_errors() == []
+    page.close()
