@@ -90,8 +90,8 @@ def floor_and_ceiling() -> ipw.Widget:
         result = psychometrics.floor_ceiling(group["total"].dropna(), minimum=low, maximum=high)
         rows.append(
             f"<tr><th scope='row'>{escape(str(timepoint).replace('_', ' '))}</th><td>{result.n}</td>"
-            f"<td>{result.floor_pct:.1f}% {'⚠ floor effect' if result.floor_effect else '✔ below 15%'}</td>"
-            f"<td>{result.ceiling_pct:.1f}% {'⚠ ceiling effect' if result.ceiling_effect else '✔ below 15%'}</td></tr>"
+            f"<td>{result.floor_pct:.1f}% {'⚠ floor effect' if result.floor_effect else '✔ 15% or less'}</td>"
+            f"<td>{result.ceiling_pct:.1f}% {'⚠ ceiling effect' if result.ceiling_effect else '✔ 15% or less'}</td></tr>"
         )
     table = (
         "<table class='rw-facts'><caption>QPR-15 totals at the lowest (0) and highest (60) possible score</caption>"
@@ -274,7 +274,7 @@ class RCIExplorer:
             f"<p>Change = {self.post.value:g} − {self.pre.value:g} = {change:+g} points. "
             f"S<sub>diff</sub> = SD × √2 × √(1 − r) = {rci.s_diff:.2f}; RCI = {change:+g} ÷ {rci.s_diff:.2f} = "
             f"<strong>{rci.rci:+.2f}</strong>. A change is reliable when |RCI| &gt; 1.96, "
-            f"that is, a change of at least {rci.threshold:.1f} points.</p>"
+            f"that is, a change of more than {rci.threshold:.1f} points.</p>"
             f"<p><strong>{escape(_CLASS_WORDS[exploration.person_class])}</strong></p>"
         )
         rows = "".join(
