@@ -8,6 +8,7 @@ or the answers file become a clear message in the page, never a traceback.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -145,3 +146,43 @@ class Chapter:
     def storage_panel(self) -> ipw.Widget:
         """Where answers are saved, the learner id, and an export button."""
         return StoragePanel(self.store, self.store_problem).container
+
+    def vignette(self, vignette_id: str) -> ipw.Widget:
+        """A branching case vignette from ``data/vignettes/<vignette_id>.yaml``; the path taken is saved."""
+        from .vignettes import VignetteView, load_vignette
+
+        return self._shown(
+            lambda: VignetteView(load_vignette(vignette_id), store=self.store, store_problem=self.store_problem).container,
+            f"vignette {vignette_id!r}",
+        )
+
+    def language_lab(self, lab_id: str) -> ipw.Widget:
+        """Rewrite care-plan sentences and check them against the recovery-language lexicon."""
+        from .language import LanguageLab, load_labs
+
+        return self._shown(
+            lambda: LanguageLab(load_labs()[lab_id], store=self.store, store_problem=self.store_problem).container,
+            f"language lab {lab_id!r}",
+        )
+
+    def language_checker(self) -> ipw.Widget:
+        """Check any text against the recovery-language lexicon."""
+        from .language import LanguageChecker
+
+        return self._shown(lambda: LanguageChecker().container, "the language checker")
+
+    def evidence_chart(self, figure_id: str) -> ipw.Widget:
+        """A chart of trial figures from ``data/evidence/figures.yaml``, with its table and sources."""
+        from .evidence import evidence_chart
+
+        return self._shown(lambda: evidence_chart(figure_id), f"figure {figure_id!r}")
+
+    @staticmethod
+    def _shown(build: Callable[[], ipw.Widget], what: str) -> ipw.Widget:
+        """The widget ``build`` makes, or a clear message naming ``what`` if its data has a problem."""
+        try:
+            return build()
+        except KeyError as error:
+            return ipw.HTML(notice("error", f"Cannot show {what}: no such entry ({error.args[0]})."))
+        except ValueError as error:
+            return ipw.HTML(notice("error", f"Cannot show {what}: {error}"))

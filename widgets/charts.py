@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from .content import LikertScale
 from .grading import LikertResult
 
-__all__ = ["OKABE_ITO", "display_output", "jacobson_truax_spec", "likert_chart", "spec_output"]
+__all__ = ["OKABE_ITO", "display_output", "jacobson_truax_spec", "likert_chart", "likert_radar", "spec_output"]
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
@@ -45,6 +45,35 @@ def likert_chart(result: LikertResult, scale: LikertScale, *, title: str) -> go.
         height=120 + 40 * len(labels),
         margin={"l": 10, "r": 20, "t": 50, "b": 60},
         font={"size": 15},
+        template="simple_white",
+    )
+    return figure
+
+
+def likert_radar(result: LikertResult, scale: LikertScale, *, title: str) -> go.Figure:
+    """The ratings on a radar, one spoke per rated item, each point labelled with its value."""
+    labels = [text for _item, text, _value in result.ratings]
+    values = [value for _item, _text, value in result.ratings]
+    figure = go.Figure(
+        go.Scatterpolar(
+            r=[*values, values[0]],
+            theta=[*labels, labels[0]],
+            mode="lines+markers+text",
+            text=[str(v) for v in [*values, values[0]]],
+            textposition="top center",
+            fill="toself",
+            line_color=OKABE_ITO[0],
+            marker={"size": 9, "symbol": "circle"},
+            hovertemplate="%{theta}: %{r}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title=f"Your ratings ({title})",
+        polar={"radialaxis": {"range": [scale.min, scale.max], "dtick": 1}},
+        height=520,
+        margin={"l": 120, "r": 120, "t": 70, "b": 50},
+        font={"size": 14},
+        showlegend=False,
         template="simple_white",
     )
     return figure

@@ -185,12 +185,20 @@ class LikertQuestion(_QuestionBase):
     type: Literal["likert"]
     scale: LikertScale
     items: tuple[LikertItem, ...] = Field(min_length=1)
+    chart: Literal["bar", "radar"] = "bar"
+    """How the ratings are shown back: bars, or a radar (at least three items)."""
 
     @field_validator("items")
     @classmethod
     def _unique_items(cls, items: tuple[LikertItem, ...]) -> tuple[LikertItem, ...]:
         _require_unique([item.id for item in items], "items")
         return items
+
+    @model_validator(mode="after")
+    def _radar_needs_three_items(self) -> LikertQuestion:
+        if self.chart == "radar" and len(self.items) < 3:
+            raise _FieldProblem("a radar chart needs at least three items", field="chart")
+        return self
 
 
 class ReflectionQuestion(_QuestionBase):

@@ -345,7 +345,8 @@ class LikertView(ExerciseView):
             self.feedback.value = notice("warning", "Rate at least one item first.")
             return None
         summary = "; ".join(f"{text}: {value}" for _item, text, value in result.ratings)
-        figure = charts.likert_chart(result, self.question.scale, title=self.question.id)
+        draw = charts.likert_radar if self.question.chart == "radar" and len(result.ratings) >= 3 else charts.likert_chart
+        figure = draw(result, self.question.scale, title=self.question.id)
         self.chart.outputs = (charts.display_output(figure, alt_text=f"Bar chart of your ratings. {summary}."),)
         unrated = f" Not rated: {len(result.unrated)}." if result.unrated else ""
         html = feedback_box("info", f"<p>{escape(summary)}.{unrated}</p>", title="Your ratings")

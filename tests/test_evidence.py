@@ -1,0 +1,74 @@
+"""Trial figures and the radar option for self-ratings."""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+import pytest
+
+from widgets import Chapter
+from widgets.content import ContentError, LikertQuestion, load_exercise_file
+from widgets.evidence import EvidenceError, evidence_chart, figure_spec, load_figures
+from widgets.views import view_for
+
+
+def test_ips_figures_are_the_published_percentages() -> None:
+    figure = load_figures()["ips-employment"]
+    assert [row.values for row in figure.rows] == [(55, 28), (61, 23)]
+    assert all(row.source and row.design for row in figure.rows)
+
+
+def test_every_figure_draws_as_a_valid_plotly_chart_with_a_table() -> None:
+    for figure_id, figure in load_figures().items():
+        go.Figure(figure_spec(figure))
+        box = evidence_chart(figure_id)
+        table = box.children[-1].value
+        assert all(html.escape(row.label) in table for row in figure.rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("figures:\n  - {id: a, title: t, measure: m, series: [A, B], rows: [{label: r, values: [1], design: d, source: s}]}\n", "1 values for 2 series"),
+        ("figures:\n  - {id: a, title: t, measure: m, series: [A], rows: []}\n", "rows"),
+        ("figures:\n  - {id: a, title: ' ', measure: m, series: [A], rows: [{label: r, values: [1], design: d, source: s}]}\n", "title"),
+        ("figures: [\n", "cannot read"),
+        ("figures: []\n", "no figures"),
+    ],
+)
+def test_a_bad_figures_file_names_the_figure_and_field(tmp_path, text: str, field: str) -> None:
+    path = tmp_path / "figures.yaml"
+    path.write_text(text)
+    with pytest.raises(EvidenceError, match=field):
+        load_figures.__wrapped__(path)
+
+
+def test_an_unknown_figure_is_a_message_in_the_page(tmp_path) -> None:
+    widget = Chapter("01-understanding-recovery", db_path=tmp_path / "a.sqlite3").evidence_chart("no-such-figure")
+    assert "no-such-figure" in widget.value
+
+
+def _likert(**extra) -> LikertQuestion:
+    items = [{"id": f"i{n}", "text": f"Capability {n}"} for n in range(extra.pop("n", 5))]
+    scale = {"min": 1, "max": 5, "low_label": "not yet", "high_label": "confidently"}
+    return LikertQuestion.model_validate({"id": "02.1", "type": "likert", "prompt": "p", "source": "s", "scale": scale, "items": items, **extra})
+
+
+def test_radar_likert_is_shown_back_as_a_polar_chart() -> None:
+    view = view_for(_likert(chart="radar"), store=None)
+    for dropdown in view.ratings.values():
+        dropdown.value = 4
+    view.check_button.click()
+    (output,) = view.chart.outputs
+    assert output["data"]["application/vnd.plotly.v1+json"]["data"][0]["type"] == "scatterpolar"
+
+
+def test_radar_needs_three_items(tmp_path) -> None:
+    path = tmp_path / "02-x.yaml"
+    path.write_text(
+        "chapter: '02'\ntitle: t\nquestions:\n  - {id: '02.1', type: likert, prompt: p, source: s, chart: radar,\n"
+        "     scale: {min: 1, max: 5, low_label: a, high_label: b}, items: [{id: a, text: A}, {id: b, text: B}]}\n"
+    )
+    with pytest.raises(ContentError, match="'02.1', field 'chart'"):
+        load_exercise_file(path)
