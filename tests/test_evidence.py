@@ -33,7 +33,7 @@ def test_every_figure_draws_as_a_valid_plotly_chart_with_a_table() -> None:
         ("figures:\n  - {id: a, title: t, measure: m, series: [A, B], rows: [{label: r, values: [1], design: d, source: s}]}\n", "1 values for 2 series"),
         ("figures:\n  - {id: a, title: t, measure: m, series: [A], rows: []}\n", "rows"),
         ("figures:\n  - {id: a, title: ' ', measure: m, series: [A], rows: [{label: r, values: [1], design: d, source: s}]}\n", "title"),
-        ("figures: [\n", "cannot read"),
+        ("figures: [\n", "not valid YAML at line 2"),
         ("figures: []\n", "no figures"),
     ],
 )

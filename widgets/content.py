@@ -39,6 +39,7 @@ __all__ = [
     "data_dir",
     "load_exercise_file",
     "load_exercises",
+    "read_yaml",
 ]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -283,6 +284,23 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 _QUESTION_TYPES = {"single_choice", "multiple_choice", "numeric", "categorise", "likert", "reflection"}
 
 
+def read_yaml(path: Path, error: type[ValueError]) -> Any:
+    """Parse a YAML file; any way it can fail becomes one ``error`` naming the file (and line, if known)."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as problem:
+        raise error(f"{path}: cannot read the file ({problem.strerror or problem})") from None
+    except UnicodeDecodeError as problem:
+        raise error(f"{path}: not UTF-8 text (byte {problem.start}); save it as UTF-8") from None
+    except RecursionError:
+        raise error(f"{path}: not valid YAML: nested too deeply") from None
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        detail = getattr(problem, "problem", None) or str(problem)
+        raise error(f"{path}: not valid YAML{where}: {detail}") from None
+
+
 def load_exercise_file(path: Path) -> ExerciseFile:
     """Read and validate one exercise file.
 
@@ -292,19 +310,7 @@ def load_exercise_file(path: Path) -> ExerciseFile:
         The file is missing, is not valid YAML, or does not match the schema. The
         message names the file, the question id and the field.
     """
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ContentError(f"{path}: cannot read the file ({error.strerror or error})") from None
-    except UnicodeDecodeError as error:
-        raise ContentError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
-    except RecursionError:
-        raise ContentError(f"{path}: not valid YAML: nested too deeply") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise ContentError(f"{path}: not valid YAML{where}: {problem}") from None
+    raw = read_yaml(path, ContentError)
     if not isinstance(raw, dict):
         raise ContentError(f"{path}: question '(file)', field '(whole file)': expected a mapping with chapter, title and questions")
     try:

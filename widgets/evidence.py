@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import ipywidgets as ipw
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from . import charts
-from .content import data_dir
+from .content import data_dir, read_yaml
 from .markup import STYLE, escape
 
 __all__ = ["EvidenceError", "Figure", "evidence_chart", "figure_spec", "load_figures"]
@@ -51,10 +50,7 @@ class Figure(BaseModel):
 @lru_cache(maxsize=2)
 def load_figures(path: Path | None = None) -> dict[str, Figure]:
     path = path or data_dir() / "evidence" / "figures.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise EvidenceError(f"{path}: cannot read the figures file ({str(error).splitlines()[0]})") from None
+    raw = read_yaml(path, EvidenceError)
     figures: dict[str, Figure] = {}
     for index, entry in enumerate((raw or {}).get("figures") or []):
         name = entry.get("id", f"#{index + 1}") if isinstance(entry, dict) else f"#{index + 1}"

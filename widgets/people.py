@@ -5,10 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .content import data_dir
+from .content import data_dir, read_yaml
 from .scoring import ScoreResult, load_instruments, score_responses
 
 __all__ = ["Person", "PeopleError", "load_people", "person_result"]
@@ -32,11 +31,11 @@ class Person(BaseModel):
 def load_people(path: Path | None = None) -> dict[str, Person]:
     """Read and check every person: known instrument, every item answered or blank, answers scorable."""
     path = path or data_dir() / "measures" / "people.yaml"
+    raw = read_yaml(path, PeopleError)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         people = [Person.model_validate(entry) for entry in raw["people"]]
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, ValidationError) as error:
-        raise PeopleError(f"{path}: cannot read the people file ({str(error).splitlines()[0]})") from None
+    except (KeyError, TypeError, ValidationError) as error:
+        raise PeopleError(f"{path}: not a valid people file ({str(error).splitlines()[0]})") from None
     instruments = load_instruments()
     for person in people:
         instrument = instruments.get(person.instrument)

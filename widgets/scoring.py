@@ -69,7 +69,6 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -519,19 +518,7 @@ def load_instrument_file(path: Path) -> InstrumentsFile:
         The file is missing, is not valid YAML, or does not match the schema. Each
         line of the message names the file, the instrument and the field.
     """
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise InstrumentError(f"{path}: cannot read the file ({error.strerror or error})") from None
-    except UnicodeDecodeError as error:
-        raise InstrumentError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
-    except RecursionError:
-        raise InstrumentError(f"{path}: not valid YAML: nested too deeply") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise InstrumentError(f"{path}: not valid YAML{where}: {problem}") from None
+    raw = content.read_yaml(path, InstrumentError)
     if not isinstance(raw, dict):
         raise InstrumentError(
             f"{path}: instrument '(file)', field '(whole file)': expected a mapping with about and instruments"
