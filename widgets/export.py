@@ -20,12 +20,22 @@ __all__ = ["EXPORT_SCHEMA_VERSION", "answers_to_markdown", "question_sort_key"]
 EXPORT_SCHEMA_VERSION = 1
 
 
+_ACTIVITIES = {"vignette": "Case vignette", "language_lab": "Language lab"}
+"""Saved activities that are not questions in an exercise file, by their kind."""
+
+
 def question_sort_key(question_id: str) -> tuple[int, ...]:
     """Sort ``"01.10"`` after ``"01.9"``."""
     return tuple(int(part) for part in re.findall(r"\d+", question_id))
 
 
 def _format_answer(question: Question | None, answer: Any) -> list[str]:
+    if isinstance(answer, dict) and "path" in answer:
+        steps = answer.get("path") or []
+        state = "finished" if answer.get("finished") else "not finished"
+        return [f"Case vignette: {len(steps)} choice{'s' if len(steps) != 1 else ''} made ({state})."]
+    if isinstance(answer, dict) and "rewrites" in answer:
+        return [f"- {sentence_id}: {text}" for sentence_id, text in dict(answer["rewrites"]).items()]
     if isinstance(answer, dict) and "text" in answer:
         return [f"> {line}" if line else ">" for line in str(answer["text"]).splitlines()]
     if isinstance(answer, dict) and "chosen" in answer:
@@ -84,7 +94,12 @@ def answers_to_markdown(
             question = None
             if exercise_file is not None:
                 question = next((q for q in exercise_file.questions if q.id == saved.question_id), None)
-            prompt = " ".join(question.prompt.split()) if question else "(exercise no longer in the workbook)"
+            if question is not None:
+                prompt = " ".join(question.prompt.split())
+            elif saved.kind in _ACTIVITIES:
+                prompt = f"{_ACTIVITIES[saved.kind]} ({saved.question_id.split('.', 2)[-1]})"
+            else:
+                prompt = "(exercise no longer in the workbook)"
             lines += ["", f"### {saved.question_id}: {prompt}", "", f"*Saved {saved.saved_at[:16].replace('T', ' ')} UTC*", ""]
             lines += _format_answer(question, saved.answer)
     return "\n".join(lines) + "\n"
