@@ -238,3 +238,41 @@ def test_rci_explorer_reclassifies_when_a_control_moves(browser, server: VoilaSe
     explorer.get_by_text("Unchanged: the change is within").wait_for(timeout=15_000)
     assert seen.external_requests == [] and seen.unexpected_page_errors() == []
     page.close()
+
+
+def test_a_vignette_can_be_played_to_its_end_by_keyboard_and_mouse(browser, server: VoilaServer) -> None:
+    from widgets.vignettes import Walk, choose, current_node, is_finished, load_vignette
+
+    notebook = "03-skills-in-practice.ipynb"
+    vignette = load_vignette("03-medication-decision")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    seen = watch(page)
+    page.goto(server.render_url(notebook))
+    wait_until_rendered(page, widgets=widget_calls(notebook))
+    box = page.locator(f".rw-v-{vignette.id}")
+    walk, step = Walk(), 0
+    while not is_finished(vignette, walk):
+        node = vignette.nodes[current_node(vignette, walk)]
+        box.get_by_text(markdown_first_words(node.text)).first.wait_for(timeout=15_000)
+        choice = node.choices[-1] if step % 2 else node.choices[0]
+        button = box.get_by_role("button", name=choice.label, exact=True)
+        if step == 0:
+            button.focus()
+            page.keyboard.press("Enter")  # type: ignore[attr-defined]
+        else:
+            button.click()
+        walk = choose(vignette, walk, choice.id)
+        step += 1
+    end = vignette.nodes[current_node(vignette, walk)]
+    assert end.debrief is not None
+    box.get_by_text(markdown_first_words(end.debrief)).first.wait_for(timeout=15_000)
+    box.get_by_role("button", name="Back").click()
+    box.get_by_role("button", name=vignette.nodes[current_node(vignette, Walk(walk.path[:-1]))].choices[0].label).first.wait_for()
+    assert seen.external_requests == [] and seen.unexpected_page_errors() == []
+    page.close()
+
+
+def markdown_first_words(text: str, count: int = 5) -> str:
+    """The first few plain words of a Markdown text, for finding it on the page."""
+    words = [word.strip("*_`") for word in text.split()[:count]]
+    return " ".join(words)
