@@ -67,6 +67,9 @@ NEUTRAL_SENTENCES = [
     "He chose to stop the medication because of weight gain.",
     "Non-drug approaches were discussed; she is motivated to try them.",
     "They paid attention to seeking work and to her debts.",
+    "Visitors are not allowed to bring alcohol onto the ward.",
+    "The letter describes a schizophrenic illness that began in his twenties.",
+    "He is hopeful about the new plan after two failed treatments.",
 ]
 
 
@@ -149,8 +152,8 @@ class TestLexiconFile:
         examples = [
             "non-compliant", "noncompliance", "refused medication", "schizophrenics", "the mentally ill",
             "suffers from", "lacks insight", "manipulative", "attention-seeking", "frequent flyer",
-            "challenging behaviour", "failed treatment", "chronic patient", "allowed to", "kept in hospital",
-            "low functioning", "personality disordered", "bed-blocker", "absconded", "a schizophrenic",
+            "has failed treatment", "chronic patient", "kept in hospital",
+            "low functioning", "personality disordered", "bed-blocker", "absconded", "is a schizophrenic",
         ]  # fmt: skip
         for example in examples:
             assert find_phrases(example, LEXICON), example
@@ -199,7 +202,7 @@ class TestFindPhrases:
             ("Two frequent flyers.", "frequent-flyer", "frequent flyers"),
             ("Mr K refused his medications.", "refused-medication", "refused his medications"),
             ("He absconded!", "absconded", "absconded"),
-            ("He is, sadly, a schizophrenic.", "a-schizophrenic", "a schizophrenic"),
+            ("He is a\nSchizophrenic.", "a-schizophrenic", "is a\nSchizophrenic"),
             ("Low  functioning", "low-functioning", "Low  functioning"),
             ("the\tmentally\till", "the-mentally-ill", "the\tmentally\till"),
         ],
