@@ -84,7 +84,7 @@ class StoragePanel:
             raise StoreError("There is no answers file to export from.")
         chapters, _problems = all_chapters()
         learner_id = self.store.learner_id if self.include_id.value else None
-        return answers_to_markdown(self.store.all_latest(), chapters, learner_id=learner_id)
+        return answers_to_markdown(self.store.all_latest(), chapters, learner_id=learner_id, with_data=True)
 
     def _on_export(self) -> None:
         try:

@@ -3,25 +3,58 @@
 The export carries no learner id unless asked for. Answers are written as the
 student gave them; the Markdown is a file for the student, never rendered as
 HTML by the workbook.
+
+An export can also carry a machine-readable copy of the answers, so that it can
+be imported again (:func:`widgets.portfolio.parse_export`): one HTML comment,
+``<!-- recovery-workbook-data {json} -->``, whose JSON holds
+``schema_version`` (:data:`EXPORT_SCHEMA_VERSION`), the answers and the SHA-256
+of their canonical JSON (:func:`canonical_answers_json`). The comment is made of
+ASCII only and has ``<``, ``>`` and ``&`` escaped as ``\\u003c``, ``\\u003e`` and
+``\\u0026``, so no answer text can end the comment or open a tag, in Markdown or
+in HTML.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from .content import CategoriseQuestion, ExerciseFile, LikertQuestion, Question
 from .store import SavedAnswer
 
-__all__ = ["EXPORT_SCHEMA_VERSION", "answers_to_markdown", "question_sort_key"]
+__all__ = [
+    "DATA_MARKER",
+    "EXPORT_SCHEMA_VERSION",
+    "ExportEntry",
+    "ExportSection",
+    "answers_sha256",
+    "answers_to_markdown",
+    "canonical_answers_json",
+    "data_block",
+    "export_sections",
+    "question_sort_key",
+    "sections_markdown",
+]
 
 EXPORT_SCHEMA_VERSION = 1
+"""The version of the data block's format; an import refuses any other version."""
 
+DATA_MARKER = "recovery-workbook-data"
+"""The word that opens the data block's HTML comment."""
+
+DATA_FORMAT = "recovery-workbook"
+"""The ``format`` field of the data block."""
 
 _ACTIVITIES = {"vignette": "Case vignette", "language_lab": "Language lab"}
 """Saved activities that are not questions in an exercise file, by their kind."""
+
+AnswerForm = Literal["quote", "list", "plain", "code"]
+"""How an answer's lines are laid out: a quoted text, a bulleted list, plain lines, or a raw value."""
 
 
 def question_sort_key(question_id: str) -> tuple[int, ...]:
@@ -29,30 +62,112 @@ def question_sort_key(question_id: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", question_id))
 
 
-def _format_answer(question: Question | None, answer: Any) -> list[str]:
+@dataclass(frozen=True)
+class ExportEntry:
+    """One saved answer, ready to be written out.
+
+    ``prompt`` is the question's prompt (content Markdown, white space collapsed)
+    when ``from_content`` is true, otherwise a label made here. ``lines`` hold the
+    student's text unescaped; each renderer escapes them for its own format.
+    """
+
+    question_id: str
+    kind: str
+    prompt: str
+    from_content: bool
+    saved_at: str
+    form: AnswerForm
+    lines: tuple[str, ...]
+
+    @property
+    def saved_label(self) -> str:
+        """``"2025-01-02 03:04 UTC"``."""
+        return f"{self.saved_at[:16].replace('T', ' ')} UTC"
+
+
+@dataclass(frozen=True)
+class ExportSection:
+    """The saved answers of one chapter, in question order."""
+
+    chapter: str
+    title: str
+    entries: tuple[ExportEntry, ...]
+
+
+def _answer_lines(question: Question | None, answer: Any) -> tuple[AnswerForm, list[str]]:
     if isinstance(answer, dict) and "path" in answer:
         steps = answer.get("path") or []
         state = "finished" if answer.get("finished") else "not finished"
-        return [f"Case vignette: {len(steps)} choice{'s' if len(steps) != 1 else ''} made ({state})."]
+        return "plain", [f"Case vignette: {len(steps)} choice{'s' if len(steps) != 1 else ''} made ({state})."]
     if isinstance(answer, dict) and "rewrites" in answer:
-        return [f"- {sentence_id}: {text}" for sentence_id, text in dict(answer["rewrites"]).items()]
+        return "list", [f"{sentence_id}: {text}" for sentence_id, text in dict(answer["rewrites"]).items()]
     if isinstance(answer, dict) and "text" in answer:
-        return [f"> {line}" if line else ">" for line in str(answer["text"]).splitlines()]
+        return "quote", str(answer["text"]).splitlines()
     if isinstance(answer, dict) and "chosen" in answer:
-        return [f"- {choice}" for choice in answer["chosen"]]
+        return "list", [str(choice) for choice in answer["chosen"]]
     if isinstance(answer, dict) and "value" in answer:
-        return [f"{answer['value']:g}"]
+        return "plain", [f"{answer['value']:g}"]
     if isinstance(question, CategoriseQuestion) and isinstance(answer, dict):
         labels = {category.id: category.label for category in question.categories}
         texts = {statement.id: statement.text for statement in question.statements}
-        return [
-            f"- {texts.get(sid, sid)} → {labels.get(cid, 'not sorted') if cid else 'not sorted'}"
+        return "list", [
+            f"{texts.get(sid, sid)} → {labels.get(cid, 'not sorted') if cid else 'not sorted'}"
             for sid, cid in answer.get("placements", {}).items()
         ]
     if isinstance(question, LikertQuestion) and isinstance(answer, dict):
         texts = {item.id: item.text for item in question.items}
-        return [f"- {texts.get(iid, iid)}: {value}" for iid, value in answer.get("ratings", {}).items()]
-    return [f"`{answer!r}`"]
+        return "list", [f"{texts.get(iid, iid)}: {value}" for iid, value in answer.get("ratings", {}).items()]
+    return "code", [repr(answer)]
+
+
+def export_sections(answers: Iterable[SavedAnswer], chapters: Mapping[str, ExerciseFile]) -> tuple[ExportSection, ...]:
+    """The answers grouped by chapter, with prompts and chapter titles from ``chapters``."""
+    by_chapter: dict[str, list[SavedAnswer]] = {}
+    for saved in sorted(answers, key=lambda a: question_sort_key(a.question_id)):
+        by_chapter.setdefault(saved.question_id.split(".")[0], []).append(saved)
+    sections = []
+    for chapter, saved_answers in by_chapter.items():
+        exercise_file = chapters.get(chapter)
+        entries = []
+        for saved in saved_answers:
+            question = None
+            if exercise_file is not None:
+                question = next((q for q in exercise_file.questions if q.id == saved.question_id), None)
+            if question is not None:
+                prompt = " ".join(question.prompt.split())
+            elif saved.kind in _ACTIVITIES:
+                prompt = f"{_ACTIVITIES[saved.kind]} ({saved.question_id.split('.', 2)[-1]})"
+            else:
+                prompt = "(exercise no longer in the workbook)"
+            form, lines = _answer_lines(question, saved.answer)
+            entry = ExportEntry(
+                saved.question_id, saved.kind, prompt, question is not None, saved.saved_at, form, tuple(lines)
+            )
+            entries.append(entry)
+        title = exercise_file.title if exercise_file else "Chapter " + chapter
+        sections.append(ExportSection(chapter, title, tuple(entries)))
+    return tuple(sections)
+
+
+def _markdown_lines(entry: ExportEntry) -> list[str]:
+    if entry.form == "quote":
+        return [f"> {line}" if line else ">" for line in entry.lines]
+    if entry.form == "list":
+        return [f"- {line}" for line in entry.lines]
+    if entry.form == "code":
+        return [f"`{line}`" for line in entry.lines]
+    return list(entry.lines)
+
+
+def sections_markdown(sections: Iterable[ExportSection]) -> list[str]:
+    """The Markdown lines of ``sections``: a level-2 heading per chapter, a level-3 heading per answer."""
+    lines: list[str] = []
+    for section in sections:
+        lines += ["", f"## {section.chapter} · {section.title}"]
+        for entry in section.entries:
+            lines += ["", f"### {entry.question_id}: {entry.prompt}", "", f"*Saved {entry.saved_label}*", ""]
+            lines += _markdown_lines(entry)
+    return lines
 
 
 def answers_to_markdown(
@@ -61,6 +176,7 @@ def answers_to_markdown(
     *,
     learner_id: str | None = None,
     now: datetime | None = None,
+    with_data: bool = False,
 ) -> str:
     """A readable Markdown record of the latest answers, grouped by chapter.
 
@@ -72,34 +188,68 @@ def answers_to_markdown(
         Exercise files by chapter number (``"01"``), used for titles and prompts.
     learner_id
         Included only when given.
+    with_data
+        Append the machine-readable data block (:func:`data_block`), so the file
+        can be imported again.
     """
-    stamp = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    saved = list(answers)
+    when = now or datetime.now(UTC)
     lines = [
         "# My answers: Recovery-Oriented Practice Workbook",
         "",
         f"<!-- recovery-workbook export, schema version {EXPORT_SCHEMA_VERSION} -->",
-        f"Exported {stamp}.",
+        f"Exported {when.strftime('%Y-%m-%d %H:%M UTC')}.",
     ]
     if learner_id:
         lines.append(f"Pseudonymous learner id: `{learner_id}`.")
-    by_chapter: dict[str, list[SavedAnswer]] = {}
-    for saved in sorted(answers, key=lambda a: question_sort_key(a.question_id)):
-        by_chapter.setdefault(saved.question_id.split(".")[0], []).append(saved)
-    if not by_chapter:
+    sections = export_sections(saved, chapters)
+    if not sections:
         lines += ["", "No answers saved yet."]
-    for chapter, saved_answers in by_chapter.items():
-        exercise_file = chapters.get(chapter)
-        lines += ["", f"## {chapter} · {exercise_file.title if exercise_file else 'Chapter ' + chapter}"]
-        for saved in saved_answers:
-            question = None
-            if exercise_file is not None:
-                question = next((q for q in exercise_file.questions if q.id == saved.question_id), None)
-            if question is not None:
-                prompt = " ".join(question.prompt.split())
-            elif saved.kind in _ACTIVITIES:
-                prompt = f"{_ACTIVITIES[saved.kind]} ({saved.question_id.split('.', 2)[-1]})"
-            else:
-                prompt = "(exercise no longer in the workbook)"
-            lines += ["", f"### {saved.question_id}: {prompt}", "", f"*Saved {saved.saved_at[:16].replace('T', ' ')} UTC*", ""]
-            lines += _format_answer(question, saved.answer)
+    lines += sections_markdown(sections)
+    if with_data:
+        lines += ["", data_block(saved, learner_id=learner_id, now=when)]
     return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- the data block
+
+
+def _answer_records(answers: Iterable[SavedAnswer]) -> list[dict[str, Any]]:
+    records = [
+        {"question_id": a.question_id, "kind": a.kind, "answer": a.answer, "saved_at": a.saved_at} for a in answers
+    ]
+    return sorted(records, key=lambda r: (question_sort_key(r["question_id"]), r["question_id"], r["saved_at"]))
+
+
+def canonical_answers_json(records: Iterable[Mapping[str, Any]]) -> str:
+    """The canonical JSON of answer records (``question_id``, ``kind``, ``answer``, ``saved_at``), as checksummed.
+
+    Keys sorted, no spaces, non-ASCII characters kept: the same records always
+    give the same text.
+    """
+    return json.dumps(list(records), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def answers_sha256(records: Iterable[Mapping[str, Any]]) -> str:
+    """The SHA-256 (hex) of :func:`canonical_answers_json` encoded as UTF-8."""
+    return hashlib.sha256(canonical_answers_json(records).encode("utf-8")).hexdigest()
+
+
+def data_block(answers: Iterable[SavedAnswer], *, learner_id: str | None = None, now: datetime | None = None) -> str:
+    """The machine-readable copy of ``answers``: one HTML comment, safe in Markdown and in HTML.
+
+    ``learner_id`` is included only when given.
+    """
+    records = _answer_records(answers)
+    data: dict[str, Any] = {
+        "format": DATA_FORMAT,
+        "schema_version": EXPORT_SCHEMA_VERSION,
+        "exported_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "answers": records,
+        "answers_sha256": answers_sha256(records),
+    }
+    if learner_id:
+        data["learner_id"] = learner_id
+    text = json.dumps(data, ensure_ascii=True, sort_keys=True, allow_nan=False)
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return f"<!-- {DATA_MARKER} {text} -->"

@@ -4,7 +4,10 @@ Every answer is written in its own transaction (``BEGIN IMMEDIATE`` ... ``COMMIT
 write-ahead log, ``synchronous=FULL``), so an answer is either wholly on disk or
 not at all, and a kernel that dies loses at most the answer it was writing.
 Earlier answers are never updated or deleted by saving; the latest row for a
-question is the student's current answer.
+question is the student's current answer. Two deliberate exceptions, each one
+transaction: :meth:`AnswerStore.import_answers` appends answers from an export
+(keeping their time stamps), and :meth:`AnswerStore.delete_all` removes every
+answer of the learner when the student asks for it.
 
 A file that cannot be opened or is not a healthy SQLite database raises
 :class:`StoreError` with a message fit to show a student. Such a file is never
@@ -21,7 +24,7 @@ import os
 import sqlite3
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -208,6 +211,78 @@ class AnswerStore:
             "ORDER BY question_id",
             (self.learner_id,),
         )
+
+    def import_answers(self, answers: Iterable[SavedAnswer]) -> int:
+        """Append ``answers`` under this learner's id, keeping their ``saved_at``; return how many were added.
+
+        An answer identical to one already stored (same question, kind, answer and
+        ``saved_at``) is skipped, so importing the same file twice adds nothing.
+        All rows are written in one transaction, oldest first: if any of them
+        cannot be written, none is. An imported answer becomes the current one for
+        its question, as any newly saved answer does; earlier answers stay in the
+        history.
+
+        Raises
+        ------
+        StoreError
+            If the file cannot be written; nothing has been added.
+        TypeError, ValueError
+            If an answer is not JSON-serialisable; nothing has been added.
+        """
+        rows = [
+            (a.question_id, a.kind, json.dumps(a.answer, ensure_ascii=False, sort_keys=True), a.saved_at)
+            for a in sorted(answers, key=lambda a: (a.saved_at, a.question_id))
+        ]
+        added = 0
+        try:
+            with self._transaction() as connection:
+                seen = set(
+                    connection.execute(
+                        "SELECT question_id, kind, answer, saved_at FROM answers WHERE learner_id = ?",
+                        (self.learner_id,),
+                    ).fetchall()
+                )
+                for row in rows:
+                    if row in seen:
+                        continue
+                    seen.add(row)
+                    connection.execute(
+                        "INSERT INTO answers (learner_id, question_id, kind, answer, saved_at) VALUES (?, ?, ?, ?, ?)",
+                        (self.learner_id, *row),
+                    )
+                    added += 1
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"The answers could not be imported into {self.path} ({error}). Nothing was added; "
+                "your earlier answers are unchanged."
+            ) from None
+        return added
+
+    def delete_all(self) -> int:
+        """Delete every answer of this learner in one transaction; return how many rows were deleted.
+
+        The file and the pseudonymous learner id are kept. Deleted rows are
+        overwritten on disk (``secure_delete``) and the write-ahead log is
+        emptied afterwards, so the answers do not linger in the file.
+
+        Raises
+        ------
+        StoreError
+            If the file cannot be written; nothing has been deleted.
+        """
+        try:
+            self._connection.execute("PRAGMA secure_delete=ON")
+            with self._transaction() as connection:
+                deleted = connection.execute("DELETE FROM answers WHERE learner_id = ?", (self.learner_id,)).rowcount
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"Your answers in {self.path} could not be deleted ({error}). Nothing was deleted."
+            ) from None
+        try:
+            self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            pass  # another notebook is reading; SQLite empties the log when it can
+        return int(deleted)
 
     def close(self) -> None:
         self._connection.close()

@@ -1,0 +1,412 @@
+"""Chapter 09's portfolio: progress, the reflective log, import of a log, deletion; logic first, then the view."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+
+import ipywidgets as ipw
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from widgets.content import load_exercises
+from widgets.export import DATA_MARKER, EXPORT_SCHEMA_VERSION
+from widgets.portfolio import (
+    MAX_IMPORT_BYTES,
+    ChapterProgress,
+    PortfolioError,
+    PortfolioView,
+    export_html,
+    export_markdown,
+    parse_export,
+    portfolio_panel,
+    progress,
+    progress_spec,
+)
+from widgets.store import AnswerStore, SavedAnswer
+
+CHAPTERS = {
+    "01": load_exercises("01-understanding-recovery"),
+    "09": load_exercises("09-my-portfolio"),
+}
+NOW = datetime(2025, 3, 4, 5, 6, tzinfo=UTC)
+EARLIER = "2025-01-02T03:04:05.678+00:00"
+HOSTILE = "I will listen first.\n<script>alert(1)</script> and <b>bold</b> & --> end"
+"""A reflection that would run a script, open a tag or end an HTML comment if it were not escaped."""
+PAGE_TAGS = {
+    f"{end}{tag}"
+    for tag in ("html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "p", "table", "caption",
+                "thead", "tbody", "tr", "th", "td", "section", "article", "div", "blockquote", "br", "ul", "li", "code",
+                "strong", "em")
+    for end in ("", "/")
+}  # fmt: skip
+"""The tags an exported page is made of; user text must add none."""
+
+
+def saved(question_id: str, answer: object, *, kind: str = "reflection", at: str = EARLIER) -> SavedAnswer:
+    return SavedAnswer(question_id, kind, answer, at)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> AnswerStore:
+    store = AnswerStore(tmp_path / "answers.sqlite3")
+    store.save("01.1", "single_choice", {"chosen": ["A personal, individual process"]})
+    store.save("01.4", "numeric", {"value": 26.5})
+    store.save("01.11", "reflection", {"text": HOSTILE})
+    store.save("09.1", "reflection", {"text": "Ask about goals in the person's own words."})
+    store.save("03.vignette.example-first-meeting", "vignette", {"path": ["a", "b"], "finished": True})
+    return store
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> AnswerStore:
+    return AnswerStore(tmp_path / "empty.sqlite3")
+
+
+def rows(store: AnswerStore) -> list[tuple[object, ...]]:
+    """Every row of the answers table, read through a separate connection."""
+    with closing(sqlite3.connect(store.path)) as connection:
+        return connection.execute("SELECT * FROM answers ORDER BY id").fetchall()
+
+
+def data_of(text: str) -> dict[str, object]:
+    match = re.search(r"<!-- " + DATA_MARKER + r" (.*?) -->", text, re.DOTALL)
+    assert match, "no data block"
+    return json.loads(match.group(1))
+
+
+def without_data(text: str) -> str:
+    return re.sub(r"<!-- " + DATA_MARKER + r" .*? -->", "", text, flags=re.DOTALL)
+
+
+def descendants(widget: ipw.Widget) -> Iterator[ipw.Widget]:
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from descendants(child)
+
+
+def page_state(widget: ipw.Widget) -> str:
+    """Everything the widgets send to the page, as one string."""
+    return json.dumps([w.get_state() for w in descendants(widget) if not isinstance(w, ipw.FileUpload)], default=str)
+
+
+def downloads(links_html: str) -> dict[str, str]:
+    """The data-URI downloads in ``links_html``, by file extension."""
+    found = re.findall(r'download="[^"]+\.(md|html)" href="data:[a-z/]+;charset=utf-8;base64,([A-Za-z0-9+/=]+)"', links_html)
+    return {extension: base64.b64decode(payload).decode("utf-8") for extension, payload in found}
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class TestProgress:
+    def test_counts_answered_questions_per_chapter_against_the_exercise_files(self) -> None:
+        answers = [saved("01.1", {}), saved("01.4", {}), saved("09.2", {}, kind="single_choice")]
+        assert progress(answers, CHAPTERS) == (
+            ChapterProgress("01", "Understanding recovery", 2, len(CHAPTERS["01"].questions)),
+            ChapterProgress("09", "My portfolio", 1, 2),
+        )
+
+    def test_activities_unknown_questions_and_repeats_are_not_counted(self) -> None:
+        answers = [
+            saved("01.1", {}), saved("01.1", {"again": True}), saved("01.99", {}),
+            saved("03.vignette.x", {}, kind="vignette"), saved("02.lab.y", {}, kind="language_lab"),
+        ]  # fmt: skip
+        assert [(p.chapter, p.answered) for p in progress(answers, CHAPTERS)] == [("01", 1), ("09", 0)]
+
+    def test_no_answers_gives_zero_for_every_chapter_in_order(self) -> None:
+        assert [(p.chapter, p.answered, p.total) for p in progress([], CHAPTERS)] == [("01", 0, 11), ("09", 0, 2)]
+
+    def test_chart_stacks_answered_and_remaining_with_every_count_as_text(self) -> None:
+        rows_ = progress([saved("01.1", {}), saved("01.4", {})], CHAPTERS)
+        spec = progress_spec(rows_)
+        answered, remaining = spec["data"]
+        assert answered["x"] == [2, 0] and remaining["x"] == [9, 2]
+        assert answered["text"] == ["2", ""] and remaining["text"] == ["9 to go", "2 to go"]
+        assert spec["data"][0]["y"] == ["01 · Understanding recovery (2 of 11)", "09 · My portfolio (0 of 2)"]
+        assert answered["marker"]["color"] == "#0072B2" and spec["layout"]["barmode"] == "stack"
+
+
+# --------------------------------------------------------------------------- export
+
+
+class TestExportMarkdown:
+    def test_log_holds_the_answers_the_progress_and_a_data_block_without_the_learner_id(self, store: AnswerStore) -> None:
+        text = export_markdown(store.all_latest(), CHAPTERS, now=NOW)
+        assert text.startswith("# Reflective log") and "Exported 2025-03-04 05:06 UTC" in text
+        assert "| 01 · Understanding recovery | 3 | 11 |" in text
+        assert "> Ask about goals in the person's own words." in text and "26.5" in text
+        assert store.learner_id not in text and "learner_id" not in data_of(text)
+
+    def test_learner_id_is_included_when_asked(self, store: AnswerStore) -> None:
+        text = export_markdown(store.all_latest(), CHAPTERS, learner_id=store.learner_id, now=NOW)
+        assert f"Pseudonymous learner id: `{store.learner_id}`" in text
+        assert data_of(text)["learner_id"] == store.learner_id
+
+    def test_user_text_is_kept_as_written_in_the_visible_log_and_escaped_in_the_data_block(self, store: AnswerStore) -> None:
+        text = export_markdown(store.all_latest(), CHAPTERS, now=NOW)
+        assert "> <script>alert(1)</script> and <b>bold</b> & --> end" in without_data(text)
+        block = re.search(r"<!-- " + DATA_MARKER + r" .*", text, re.DOTALL)
+        assert block and "<script>" not in block.group(0) and block.group(0).count("-->") == 1
+        assert block.group(0).isascii()
+
+    def test_data_block_carries_schema_version_answers_and_checksum(self, store: AnswerStore) -> None:
+        data = data_of(export_markdown(store.all_latest(), CHAPTERS, now=NOW))
+        assert data["schema_version"] == EXPORT_SCHEMA_VERSION
+        assert len(data["answers"]) == 5 and re.fullmatch(r"[0-9a-f]{64}", data["answers_sha256"])  # type: ignore[arg-type]
+
+
+class TestExportHtml:
+    def test_is_a_standalone_page_with_language_title_and_inline_style(self, store: AnswerStore) -> None:
+        page = export_html(store.all_latest(), CHAPTERS, now=NOW)
+        assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+        assert "<title>Reflective log: Recovery-Oriented Practice Workbook</title>" in page and "<style>" in page
+        assert not re.search(r"<(script|link|img|iframe)\b|src=|https?://", without_data(page))
+
+    def test_every_user_text_is_escaped(self, store: AnswerStore) -> None:
+        page = export_html(store.all_latest(), CHAPTERS, now=NOW)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; and &lt;b&gt;bold&lt;/b&gt; &amp; --&gt; end" in page
+        assert "<script" not in page and "<b>" not in page and page.count("-->") == 1
+
+    def test_learner_id_only_when_asked(self, store: AnswerStore) -> None:
+        assert store.learner_id not in export_html(store.all_latest(), CHAPTERS, now=NOW)
+        page = export_html(store.all_latest(), CHAPTERS, learner_id=store.learner_id, now=NOW)
+        assert f"<code>{store.learner_id}</code>" in page and data_of(page)["learner_id"] == store.learner_id
+
+    def test_an_empty_store_still_gives_a_valid_page(self, empty: AnswerStore) -> None:
+        page = export_html(empty.all_latest(), CHAPTERS, now=NOW)
+        assert "No answers saved yet." in page and data_of(page)["answers"] == []
+
+
+# --------------------------------------------------------------------------- import
+
+
+class TestParseExportAndImport:
+    @pytest.mark.parametrize("export", [export_markdown, export_html], ids=["markdown", "html"])
+    def test_round_trip_into_a_new_store_gives_the_same_answers_and_times(
+        self, store: AnswerStore, empty: AnswerStore, export: Callable[..., str]
+    ) -> None:
+        text = export(store.all_latest(), CHAPTERS, now=NOW)
+        imported = parse_export(text.encode("utf-8"))
+        assert imported.schema_version == EXPORT_SCHEMA_VERSION and imported.learner_id is None
+        assert empty.import_answers(imported.answers) == 5
+        assert empty.all_latest() == store.all_latest()
+        assert {row[1] for row in rows(empty)} == {empty.learner_id}
+
+    def test_importing_the_same_log_twice_adds_nothing(self, store: AnswerStore, empty: AnswerStore) -> None:
+        answers = parse_export(export_html(store.all_latest(), CHAPTERS)).answers
+        empty.import_answers(answers)
+        before = rows(empty)
+        assert empty.import_answers(answers) == 0
+        assert rows(empty) == before
+
+    def test_importing_into_the_store_it_came_from_adds_nothing(self, store: AnswerStore) -> None:
+        before = rows(store)
+        assert store.import_answers(parse_export(export_markdown(store.all_latest(), CHAPTERS)).answers) == 0
+        assert rows(store) == before
+
+    def test_an_imported_answer_becomes_current_and_the_earlier_one_stays_in_the_history(self, store: AnswerStore) -> None:
+        other = saved("09.1", {"text": "From my other computer."}, at="2025-06-01T00:00:00.000+00:00")
+        assert store.import_answers([other]) == 1
+        assert store.latest("09.1") == other
+        texts = [a.answer["text"] for a in store.history("09.1")]
+        assert texts == ["Ask about goals in the person's own words.", "From my other computer."]
+
+    def test_utf8_bom_and_non_ascii_text_survive(self, empty: AnswerStore) -> None:
+        answers = [saved("09.1", {"text": "Hoffnung — «Zuversicht» ✔ 希望"})]
+        text = export_markdown(answers, CHAPTERS)
+        assert parse_export(b"\xef\xbb\xbf" + text.encode("utf-8")).answers == tuple(answers)
+
+    def _refused(self, store: AnswerStore, data: str | bytes, message: str) -> None:
+        before = rows(store)
+        with pytest.raises(PortfolioError, match=message):
+            imported = parse_export(data)
+            store.import_answers(imported.answers)
+        assert rows(store) == before
+
+    def test_another_schema_version_is_refused_and_nothing_changes(self, store: AnswerStore, empty: AnswerStore) -> None:
+        text = export_markdown(store.all_latest(), CHAPTERS).replace('"schema_version": 1', '"schema_version": 2')
+        self._refused(empty, text, r"format version is 2; this workbook reads version 1 only")
+
+    def test_a_truncated_file_is_refused_and_nothing_changes(self, store: AnswerStore, empty: AnswerStore) -> None:
+        text = export_html(store.all_latest(), CHAPTERS)
+        self._refused(empty, text[: text.index("answers_sha256")], "cut short")
+        self._refused(empty, text[: len(text) // 3], "no workbook data")
+
+    def test_a_hand_edited_answer_fails_the_checksum_and_nothing_changes(self, store: AnswerStore, empty: AnswerStore) -> None:
+        text = export_markdown(store.all_latest(), CHAPTERS)
+        edited = text.replace("Ask about goals in the person", "Ask about goals in the patient")
+        assert edited != text
+        self._refused(empty, edited, "do not match their checksum")
+
+    def test_an_edited_time_stamp_or_checksum_is_refused(self, store: AnswerStore, empty: AnswerStore) -> None:
+        text = export_markdown(store.all_latest(), CHAPTERS)
+        self._refused(empty, text.replace('"saved_at": "20', '"saved_at": "19', 1), "checksum")
+        self._refused(empty, text.replace(str(data_of(text)["answers_sha256"]), "0" * 64), "checksum")
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            (b"# My notes\n\nNothing to import here.\n", "no workbook data"),
+            (b"", "no workbook data"),
+            (b"\xff\xfe# notes in UTF-16", "not UTF-8"),
+            (b"<!-- recovery-workbook-data {not json} -->", "cannot be read"),
+            (b'<!-- recovery-workbook-data {"format": "something-else"} -->', "not a Recovery-Oriented"),
+            (b'<!-- recovery-workbook-data {"format": "recovery-workbook", "schema_version": 1} -->', "checksum are missing"),
+            (b"x" * (MAX_IMPORT_BYTES + 1), "too large"),
+        ],
+        ids=["no-block", "empty", "not-utf8", "not-json", "other-format", "no-answers", "too-large"],
+    )
+    def test_a_file_that_is_not_an_export_is_refused_with_a_clear_message(self, empty: AnswerStore, data: bytes, message: str) -> None:
+        self._refused(empty, data, message)
+
+    def test_two_data_blocks_are_refused(self, store: AnswerStore, empty: AnswerStore) -> None:
+        text = export_markdown(store.all_latest(), CHAPTERS)
+        self._refused(empty, text + text, "more than one block")
+
+    def test_records_with_a_valid_checksum_but_bad_fields_are_refused(self, empty: AnswerStore) -> None:
+        from widgets.export import answers_sha256
+
+        records = [{"question_id": "<b>", "kind": "reflection", "answer": {"text": "x"}, "saved_at": EARLIER}]
+        block = {"format": "recovery-workbook", "schema_version": 1, "answers": records}
+        block["answers_sha256"] = answers_sha256(records)
+        self._refused(empty, f"<!-- {DATA_MARKER} {json.dumps(block)} -->", "invalid question id")
+
+    @settings(max_examples=60, deadline=None)
+    @given(text=st.text(max_size=300), question=st.sampled_from(["01.11", "09.1", "05.3"]))
+    def test_any_reflection_round_trips_and_adds_no_tag_to_the_page(self, text: str, question: str) -> None:
+        answers = [saved(question, {"text": text})]
+        page = export_html(answers, CHAPTERS)
+        assert parse_export(page).answers == tuple(answers)
+        assert parse_export(export_markdown(answers, CHAPTERS)).answers == tuple(answers)
+        assert set(re.findall(r"<(/?[A-Za-z][A-Za-z0-9]*)", without_data(page))) <= PAGE_TAGS
+        assert page.count("<!--") == 1 and page.count("-->") == 1
+
+
+# --------------------------------------------------------------------------- store additions
+
+
+class TestStoreImportAndDelete:
+    def test_an_import_that_fails_part_way_adds_nothing(self, store: AnswerStore, empty: AnswerStore) -> None:
+        from widgets.store import StoreError
+
+        pages = empty._connection.execute("PRAGMA page_count").fetchone()[0]
+        empty._connection.execute(f"PRAGMA max_page_count={pages + 2}")  # room for a few rows only
+        many = [saved(f"01.{n}", {"text": "y" * 3000}, at=f"2025-01-01T00:00:{n:02d}.000+00:00") for n in range(40)]
+        with pytest.raises(StoreError, match="Nothing was added"):
+            empty.import_answers(many)
+        assert rows(empty) == []
+
+    def test_delete_all_empties_this_learners_answers_and_keeps_the_file_and_id(self, store: AnswerStore) -> None:
+        learner = store.learner_id
+        assert store.delete_all() == 5
+        assert store.all_latest() == [] and rows(store) == []
+        assert store.path.exists() and AnswerStore(store.path).learner_id == learner
+        store.save("01.1", "single_choice", {"chosen": ["again"]})
+        assert [a.question_id for a in store.all_latest()] == ["01.1"]
+
+    def test_deleted_text_does_not_linger_in_the_file(self, store: AnswerStore) -> None:
+        store.save("09.1", "reflection", {"text": "QUITE-DISTINCTIVE-PRIVATE-WORDS " * 20})
+        store._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the text is now in the main file
+        store.delete_all()  # the kernel keeps the file open afterwards
+        files = [store.path, store.path.with_name(store.path.name + "-wal")]
+        assert not any(b"QUITE-DISTINCTIVE-PRIVATE-WORDS" in f.read_bytes() for f in files if f.exists())
+
+
+# --------------------------------------------------------------------------- the view
+
+
+class TestPortfolioView:
+    def test_container_has_the_classes_the_progress_chart_and_the_saved_answers(self, store: AnswerStore) -> None:
+        view = PortfolioView(store, None)
+        assert {"rw-exercise", "rw-portfolio"} <= set(view.container._dom_classes)
+        bundle = view.chart.outputs[0]["data"]
+        assert "application/vnd.plotly.v1+json" in bundle and "01 · Understanding recovery: 3 of 11" in bundle["text/plain"]
+        assert "Ask about goals in the person" in view.saved.value and "Exercise 09.1" in view.saved.value
+
+    def test_user_text_is_escaped_everywhere_in_the_page(self, store: AnswerStore) -> None:
+        view = PortfolioView(store, None)
+        view.prepare_export()
+        state = page_state(view.container)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in view.saved.value
+        assert "<script>alert" not in state and "<b>bold" not in state
+
+    def test_export_links_hold_both_files_without_the_learner_id_by_default(self, store: AnswerStore) -> None:
+        view = PortfolioView(store, None)
+        view.export_button.click()
+        files = downloads(view.links.value)
+        assert set(files) == {"md", "html"}
+        assert "<script>alert(1)</script>" in files["md"] and "&lt;script&gt;" in files["html"]
+        assert all(store.learner_id not in text for text in files.values())
+        assert "does not include your learner id" in view.links.value
+
+    def test_ticking_include_id_clears_old_links_and_the_next_export_has_the_id(self, store: AnswerStore) -> None:
+        view = PortfolioView(store, None)
+        view.export_button.click()
+        view.include_id.value = True
+        assert view.links.value == ""
+        view.export_button.click()
+        assert all(store.learner_id in text for text in downloads(view.links.value).values())
+
+    def test_export_after_answering_elsewhere_includes_the_new_answer(self, store: AnswerStore) -> None:
+        view = PortfolioView(store, None)
+        store.save("09.2", "single_choice", {"chosen": ["Your latest saved answers"]})
+        view.export_button.click()
+        assert "Your latest saved answers" in downloads(view.links.value)["md"]
+        assert "09 · My portfolio: 2 of 2" in view.chart.outputs[0]["data"]["text/plain"]
+
+    def test_uploading_an_export_imports_it_and_shows_the_counts(self, store: AnswerStore, empty: AnswerStore) -> None:
+        data = export_html(store.all_latest(), CHAPTERS).encode("utf-8")
+        view = PortfolioView(empty, None)
+        upload = {"name": "log.html", "type": "text/html", "size": len(data), "content": memoryview(data), "last_modified": NOW}
+        view.upload.value = (upload,)
+        assert "5 answers added from log.html" in view.status.value
+        assert empty.all_latest() == store.all_latest() and view.upload.value == ()
+        assert "Ask about goals" in view.saved.value
+        view.import_file(data, "log.html")
+        assert "0 answers added" in view.status.value and "5 answers you already had were skipped" in view.status.value
+
+    def test_a_refused_upload_says_why_and_changes_nothing(self, store: AnswerStore) -> None:
+        view = PortfolioView(store, None)
+        before = rows(store)
+        edited = export_markdown(store.all_latest(), CHAPTERS).replace("own words", "own wordz").encode("utf-8")
+        view.import_file(edited, "../../etc/log.md")
+        assert "log.md: nothing was imported" in view.status.value and "checksum" in view.status.value
+        assert "../" not in view.status.value and rows(store) == before
+
+    def test_delete_without_confirmation_deletes_nothing(self, store: AnswerStore) -> None:
+        view = PortfolioView(store, None)
+        before = rows(store)
+        assert view.delete_button.disabled
+        view.delete_button.click()
+        assert rows(store) == before and "Nothing was deleted" in view.status.value
+
+    def test_delete_with_confirmation_empties_the_answers_and_clears_the_links(self, store: AnswerStore) -> None:
+        view = PortfolioView(store, None)
+        view.export_button.click()
+        view.confirm.value = True
+        assert not view.delete_button.disabled
+        view.delete_button.click()
+        assert store.all_latest() == [] and rows(store) == []
+        assert "5 saved answers deleted" in view.status.value
+        assert view.links.value == "" and not view.confirm.value and view.delete_button.disabled
+        assert "No answers saved yet" in view.saved.value
+
+    def test_without_a_store_the_problem_is_shown_and_the_actions_are_off(self) -> None:
+        view = PortfolioView(None, "Your answers are not being saved. The file is broken.")
+        assert "The file is broken." in view.problems.value
+        assert view.export_button.disabled and view.upload.disabled and view.confirm.disabled
+        view.import_file(b"anything", "x.md")
+        assert "Nothing was imported" in view.status.value
+
+    def test_portfolio_panel_opens_the_store_at_the_given_path(self, tmp_path: Path) -> None:
+        AnswerStore(tmp_path / "p.sqlite3").save("09.1", "reflection", {"text": "Panel text"})
+        panel = portfolio_panel(tmp_path / "p.sqlite3")
+        assert "rw-portfolio" in panel._dom_classes and "Panel text" in page_state(panel)
