@@ -277,3 +277,35 @@ def markdown_first_words(text: str, count: int = 5) -> str:
     """The first few plain words of a Markdown text, for finding it on the page."""
     words = [word.strip("*_`") for word in text.split()[:count]]
     return " ".join(words)
+
+
+def test_portfolio_exports_from_voila_and_typed_html_stays_text_everywhere(browser, server: VoilaServer) -> None:
+    notebook = "09-my-portfolio.ipynb"
+    reflection = "I will ask first. <script>window.__injected = true</script><b>bold?</b>"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    seen = watch(page)
+    page.goto(server.render_url(notebook))
+    wait_until_rendered(page, widgets=widget_calls(notebook))
+    page.evaluate("window.__injected = false")  # type: ignore[attr-defined]
+    box = exercise(page, "09.1")
+    box.locator("textarea").fill(reflection)
+    box.get_by_role("button", name="Save reflection").click()
+    expect_verdict(box, "Saved.")
+    panel = page.locator(".rw-portfolio")
+    panel.get_by_role("button", name="Refresh").click()
+    panel.get_by_role("button", name="Prepare my reflective log").click()
+    downloads = {}
+    for label in ("Download as Markdown (.md)", "Download as a web page (.html)"):
+        link = panel.get_by_text(label)
+        link.wait_for(timeout=30_000)
+        with page.expect_download() as info:
+            link.click()
+        downloads[label] = Path(info.value.path()).read_text(encoding="utf-8")
+    markdown_file, html_file = downloads.values()
+    assert reflection in markdown_file  # the Markdown keeps exactly what the student wrote
+    assert "&lt;script&gt;window.__injected" in html_file and "<script>window.__injected" not in html_file
+    assert "<b>bold?</b>" not in html_file
+    assert page.evaluate("window.__injected") is False  # type: ignore[attr-defined]
+    assert page.locator(".rw-portfolio b", has_text="bold?").count() == 0
+    assert seen.external_requests == [] and seen.unexpected_page_errors() == []
+    page.close()
