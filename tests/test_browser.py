@@ -139,6 +139,11 @@ def test_notebook_renders_in_voila_without_traceback_source_or_outside_requests(
     page.goto(server.render_url(notebook))
     wait_until_rendered(page, widgets=widget_calls(notebook))
     page.wait_for_timeout(500)  # let charts draw before reading the page
+    charts = page.locator(".js-plotly-plot")
+    for index in range(charts.count()):
+        charts.nth(index).scroll_into_view_if_needed()
+        box = charts.nth(index).bounding_box()
+        assert box is not None and box["height"] > 150, f"chart {index} is drawn {box} high"
     text = page.inner_text("body")
     assert "Traceback" not in text and "Error" not in text.replace("Errors", "")
     assert "from widgets import" not in page.content()

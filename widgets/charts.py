@@ -69,7 +69,8 @@ def likert_radar(result: LikertResult, scale: LikertScale, *, title: str) -> go.
     )
     figure.update_layout(
         title=f"Your ratings ({title})",
-        polar={"radialaxis": {"range": [scale.min, scale.max], "dtick": 1}},
+        # The centre is one below the scale, so the lowest rating is still a visible point.
+        polar={"radialaxis": {"range": [scale.min - 1, scale.max], "tickvals": list(range(scale.min, scale.max + 1))}},
         height=520,
         margin={"l": 120, "r": 120, "t": 70, "b": 50},
         font={"size": 14},
@@ -165,7 +166,8 @@ def jacobson_truax_spec(
 def spec_output(spec: dict[str, Any], *, alt_text: str) -> dict[str, Any]:
     """An ``Output``-widget output for a plain plotly spec (see :func:`display_output`)."""
     bundle = {
-        "application/vnd.plotly.v1+json": {**spec, "config": {"displaylogo": False, "responsive": True}},
+        # Not "responsive": in Voila a responsive chart far down the page can be drawn into a zero-height box.
+        "application/vnd.plotly.v1+json": {**spec, "config": {"displaylogo": False}},
         "text/plain": alt_text,
     }
     return {"output_type": "display_data", "data": bundle, "metadata": {}}

@@ -347,7 +347,7 @@ class LikertView(ExerciseView):
         summary = "; ".join(f"{text}: {value}" for _item, text, value in result.ratings)
         draw = charts.likert_radar if self.question.chart == "radar" and len(result.ratings) >= 3 else charts.likert_chart
         figure = draw(result, self.question.scale, title=self.question.id)
-        self.chart.outputs = (charts.display_output(figure, alt_text=f"Bar chart of your ratings. {summary}."),)
+        self.chart.outputs = (charts.display_output(figure, alt_text=f"Chart of your ratings. {summary}."),)
         unrated = f" Not rated: {len(result.unrated)}." if result.unrated else ""
         html = feedback_box("info", f"<p>{escape(summary)}.{unrated}</p>", title="Your ratings")
         return html, {"ratings": {item: value for item, _text, value in result.ratings}}
