@@ -51,7 +51,8 @@ from pydantic import (
 
 from .content import data_dir, read_yaml
 from .markup import STYLE, escape, feedback_box, markdown, notice
-from .store import AnswerStore, SavedAnswer, StoreError
+from .store import AnswerStore
+from .views import AnswerSlot
 
 __all__ = [
     "CATEGORIES",
@@ -692,7 +693,7 @@ class LanguageLab:
         self.button.disabled = self.lexicon is None
         self.feedback = ipw.HTML(notice("error", problem) if problem else "")
         self.status = ipw.HTML(notice("warning", store_problem) if store_problem else "")
-        self._last_answer: Any = None
+        self.slot = AnswerSlot(store, self.question_id, self.kind, self.status)
         self.container = ipw.VBox(
             [ipw.HTML(STYLE + _LANGUAGE_STYLE), self.prompt, *rows, self.button, self.feedback, self.status]
         )
@@ -745,24 +746,10 @@ class LanguageLab:
         )
 
     def _save(self, answer: dict[str, Any]) -> None:
-        if self.store is None or answer == self._last_answer:
-            return
-        try:
-            saved = self.store.save(self.question_id, self.kind, answer)
-        except StoreError as error:
-            self.status.value = notice("error", str(error))
-            return
-        self._last_answer = answer
-        self.status.value = f'<p class="rw-id">Saved {escape(_when(saved))}.</p>'
+        self.slot.save(answer)
 
     def _load_saved(self) -> None:
-        if self.store is None:
-            return
-        try:
-            saved = self.store.latest(self.question_id)
-        except StoreError as error:
-            self.status.value = notice("error", str(error))
-            return
+        saved = self.slot.latest()
         if saved is None:
             return
         rewrites = saved.answer.get("rewrites") if isinstance(saved.answer, dict) else None
@@ -775,11 +762,9 @@ class LanguageLab:
         for sentence_id, text in rewrites.items():
             if sentence_id in self.rewrites:
                 self.rewrites[sentence_id].value = text
-        self._last_answer = saved.answer
+        self.slot.remember(saved.answer)
         if self.lexicon is not None:
             self._render(self.answer()["rewrites"], self.lexicon)
-        self.status.value = f'<p class="rw-id">Your rewrites from {escape(_when(saved))} are shown.</p>'
+        self.slot.shown(saved, "Your rewrites")
 
 
-def _when(saved: SavedAnswer) -> str:
-    return saved.saved_at.replace("T", " ")[:16] + " UTC"

@@ -30,7 +30,9 @@ from .markup import STYLE, escape, feedback_box, markdown, notice
 from .store import AnswerStore, SavedAnswer, StoreError
 
 __all__ = [
+    "AnswerSlot",
     "css_class",
+    "when",
     "CategoriseView",
     "ExerciseView",
     "LikertView",
@@ -40,6 +42,51 @@ __all__ = [
     "SingleChoiceView",
     "view_for",
 ]
+
+def when(saved: SavedAnswer) -> str:
+    """When an answer was saved, for people: ``2026-11-27 21:04 UTC``."""
+    return saved.saved_at.replace("T", " ")[:16] + " UTC"
+
+
+class AnswerSlot:
+    """One activity's answers in the store, as a view uses them.
+
+    ``save`` stores a new answer (an unchanged one is not stored again) and
+    ``latest`` fetches the current one; a store problem becomes a message in
+    ``status``, never an exception. ``remember`` marks a restored answer as saved.
+    """
+
+    def __init__(self, store: AnswerStore | None, question_id: str, kind: str, status: ipw.HTML) -> None:
+        self.store, self.question_id, self.kind, self.status = store, question_id, kind, status
+        self.last: Any = None
+
+    def remember(self, answer: Any) -> None:
+        self.last = answer
+
+    def save(self, answer: Any) -> None:
+        if self.store is None or answer == self.last:
+            return
+        try:
+            saved = self.store.save(self.question_id, self.kind, answer)
+        except StoreError as error:
+            self.status.value = notice("error", str(error))
+            return
+        self.last = answer
+        self.status.value = f'<p class="rw-id">Saved {escape(when(saved))}.</p>'
+
+    def latest(self) -> SavedAnswer | None:
+        if self.store is None:
+            return None
+        try:
+            return self.store.latest(self.question_id)
+        except StoreError as error:
+            self.status.value = notice("error", str(error))
+            return None
+
+    def shown(self, saved: SavedAnswer, what: str) -> None:
+        """Say that ``what`` (e.g. "Your answer") from ``saved`` is on the page."""
+        self.status.value = f'<p class="rw-id">{escape(what)} from {escape(when(saved))} is shown.</p>'
+
 
 _FULL = ipw.Layout(width="100%")
 _LABEL_STYLE = {"description_width": "initial"}
@@ -78,7 +125,7 @@ class ExerciseView:
         self.solution_button.layout.display = None if question.solution else "none"
         self.extra = ipw.HTML("")
         self._hints_shown = 0
-        self._last_answer: Any = None
+        self.slot = AnswerSlot(store, question.id, question.type, self.status)
         self.controls: list[ipw.Widget] = self._build()
         buttons = ipw.HBox([self.check_button, *self._extra_buttons(), self.hint_button, self.solution_button])
         self.container = ipw.VBox(
@@ -117,27 +164,13 @@ class ExerciseView:
         self._save(answer)
 
     def _save(self, answer: Any) -> None:
-        if self.store is None or answer == self._last_answer:
-            return
-        try:
-            saved = self.store.save(self.question.id, self.question.type, answer)
-        except StoreError as error:
-            self.status.value = notice("error", str(error))
-            return
-        self._last_answer = answer
-        self.status.value = f'<p class="rw-id">Saved {escape(_when(saved))}.</p>'
+        self.slot.save(answer)
 
     def _load_saved(self) -> None:
-        if self.store is None:
-            return
-        try:
-            saved = self.store.latest(self.question.id)
-        except StoreError as error:
-            self.status.value = notice("error", str(error))
-            return
+        saved = self.slot.latest()
         if saved is None:
             return
-        self._last_answer = saved.answer
+        self.slot.remember(saved.answer)
         try:
             self._restore(saved.answer)
             graded = self._grade()
@@ -150,7 +183,7 @@ class ExerciseView:
             return
         if graded is not None:
             self.feedback.value = graded[0]
-        self.status.value = f'<p class="rw-id">Your answer from {escape(_when(saved))} is shown.</p>'
+        self.slot.shown(saved, "Your answer")
 
     def _on_hint(self) -> None:
         hints = self.question.hints
@@ -169,10 +202,6 @@ class ExerciseView:
 def css_class(question_id: str) -> str:
     """The CSS class that marks one exercise's container, e.g. ``rw-q-01-4``."""
     return "rw-q-" + question_id.replace(".", "-")
-
-
-def _when(saved: SavedAnswer) -> str:
-    return saved.saved_at.replace("T", " ")[:16] + " UTC"
 
 
 def _choice_html(result: grading.ChoiceResult) -> str:

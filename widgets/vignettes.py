@@ -42,7 +42,8 @@ from pydantic import (
 
 from .content import data_dir, read_yaml
 from .markup import STYLE, escape, feedback_box, markdown, notice
-from .store import AnswerStore, SavedAnswer, StoreError
+from .store import AnswerStore
+from .views import AnswerSlot
 
 __all__ = [
     "CHIME_IDS",
@@ -506,10 +507,6 @@ _CHOICE_STYLE = (
 )
 
 
-def _when(saved: SavedAnswer) -> str:
-    return saved.saved_at.replace("T", " ")[:16] + " UTC"
-
-
 def _count_cell(count: int) -> str:
     if count:
         return f'<span aria-hidden="true">✔</span> yes, {count} choice{"s" if count != 1 else ""}'
@@ -570,7 +567,6 @@ class VignetteView:
         self.store = store
         self.frameworks = frameworks or load_frameworks()
         self.walk = Walk()
-        self._last_answer: Any = None
         self.header = ipw.HTML(
             f'<div class="rw-v-header"><p><strong>{escape(vignette.title)}</strong></p>'
             f"<p>{escape(vignette.person)}</p></div>"
@@ -590,6 +586,7 @@ class VignetteView:
         self.restart_button.on_click(lambda _button: self._on_change(Walk()))
         self.debrief = ipw.HTML("")
         self.status = ipw.HTML(notice("warning", store_problem) if store_problem else "")
+        self.slot = AnswerSlot(store, vignette.answer_id, "vignette", self.status)
         self.container = ipw.VBox(
             [
                 ipw.HTML(STYLE + _CHOICE_STYLE),
@@ -668,25 +665,10 @@ class VignetteView:
 
     # -- storage ----------------------------------------------------------
     def _save(self) -> None:
-        answer = _answer(self.vignette, self.walk)
-        if self.store is None or answer == self._last_answer:
-            return
-        try:
-            saved = self.store.save(self.vignette.answer_id, "vignette", answer)
-        except StoreError as error:
-            self.status.value = notice("error", str(error))
-            return
-        self._last_answer = answer
-        self.status.value = f'<p class="rw-id">Saved {escape(_when(saved))}.</p>'
+        self.slot.save(_answer(self.vignette, self.walk))
 
     def _load_saved(self) -> None:
-        if self.store is None:
-            return
-        try:
-            saved = self.store.latest(self.vignette.answer_id)
-        except StoreError as error:
-            self.status.value = notice("error", str(error))
-            return
+        saved = self.slot.latest()
         if saved is None:
             return
         try:
@@ -698,9 +680,9 @@ class VignetteView:
                 "so it starts afresh. The saved route is still kept in your answers file.",
             )
             return
-        self._last_answer = saved.answer
+        self.slot.remember(saved.answer)
         if self.walk.path:
-            self.status.value = f'<p class="rw-id">Your route from {escape(_when(saved))} is shown.</p>'
+            self.slot.shown(saved, "Your route")
 
 
 def vignette_widget(
