@@ -30,6 +30,8 @@ __all__ = [
     "ChoiceOption",
     "ContentError",
     "ExerciseFile",
+    "FieldProblem",
+    "Strict",
     "LikertQuestion",
     "NumericQuestion",
     "Question",
@@ -52,20 +54,27 @@ class ContentError(ValueError):
     """A content file is missing, unreadable or does not match its schema."""
 
 
-class _FieldProblem(ValueError):
-    """A validation problem that knows which question and field it is about."""
+class FieldProblem(ValueError):
+    """A validation problem that knows its field and, where it can, the item it belongs to.
 
-    def __init__(self, message: str, *, field: str, question_id: str | None = None) -> None:
+    Raised inside pydantic validators of every data file (questions, instruments,
+    lexicon entries); the loaders read ``field`` and ``owner`` back from pydantic's
+    error to name the item and field in one clear message.
+    """
+
+    def __init__(self, message: str, *, field: str, owner: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-        self.question_id = question_id
+        self.owner = owner
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
+    """Base of every data-file model: unknown fields are refused and instances are frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class _QuestionBase(_Strict):
+class _QuestionBase(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d+$")]
     prompt: Text
     hints: tuple[Text, ...] = ()
@@ -73,7 +82,7 @@ class _QuestionBase(_Strict):
     source: Text
 
 
-class ChoiceOption(_Strict):
+class ChoiceOption(Strict):
     text: Text
     correct: bool
     feedback: Text
@@ -115,7 +124,7 @@ COMPUTATIONS = (
 """Names a numeric key may be computed by; :mod:`widgets.computed` implements each one."""
 
 
-class Computation(_Strict):
+class Computation(Strict):
     """How the library computes a numeric answer, so a test can check the key."""
 
     function: Literal[COMPUTATIONS]  # type: ignore[valid-type]
@@ -132,12 +141,12 @@ class NumericQuestion(_QuestionBase):
     feedback_incorrect: Text
 
 
-class Category(_Strict):
+class Category(Strict):
     id: Slug
     label: Text
 
 
-class Statement(_Strict):
+class Statement(Strict):
     id: Slug
     text: Text
     category: Slug
@@ -156,7 +165,7 @@ class CategoriseQuestion(_QuestionBase):
         _require_unique([statement.id for statement in self.statements], "statements")
         for index, statement in enumerate(self.statements):
             if statement.category not in known:
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"statement {statement.id!r} has unknown category {statement.category!r}; "
                     f"known categories are {', '.join(known)}",
                     field=f"statements.{index}.category",
@@ -164,7 +173,7 @@ class CategoriseQuestion(_QuestionBase):
         return self
 
 
-class LikertScale(_Strict):
+class LikertScale(Strict):
     min: int
     max: int
     low_label: Text
@@ -177,7 +186,7 @@ class LikertScale(_Strict):
         return self
 
 
-class LikertItem(_Strict):
+class LikertItem(Strict):
     id: Slug
     text: Text
 
@@ -198,7 +207,7 @@ class LikertQuestion(_QuestionBase):
     @model_validator(mode="after")
     def _radar_needs_three_items(self) -> LikertQuestion:
         if self.chart == "radar" and len(self.items) < 3:
-            raise _FieldProblem("a radar chart needs at least three items", field="chart")
+            raise FieldProblem("a radar chart needs at least three items", field="chart")
         return self
 
 
@@ -218,7 +227,7 @@ Question = Annotated[
 ]
 
 
-class ExerciseFile(_Strict):
+class ExerciseFile(Strict):
     """The questions for one notebook, in reading order."""
 
     chapter: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
@@ -231,10 +240,10 @@ class ExerciseFile(_Strict):
         _require_unique(ids, "questions", field="id")
         for question_id in ids:
             if not question_id.startswith(f"{self.chapter}."):
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"question id {question_id!r} does not start with chapter {self.chapter!r}",
                     field="id",
-                    question_id=question_id,
+                    owner=question_id,
                 )
         return self
 
@@ -253,8 +262,8 @@ def _require_unique(ids: list[str], what: str, *, field: str | None = None) -> N
     for item_id in ids:
         if item_id in seen:
             if field is not None:
-                raise _FieldProblem(f"duplicate id {item_id!r} in {what}", field=field, question_id=item_id)
-            raise _FieldProblem(f"duplicate id {item_id!r} in {what}", field=what)
+                raise FieldProblem(f"duplicate id {item_id!r} in {what}", field=field, owner=item_id)
+            raise FieldProblem(f"duplicate id {item_id!r} in {what}", field=what)
         seen.add(item_id)
 
 
@@ -321,8 +330,8 @@ def load_exercise_file(path: Path) -> ExerciseFile:
             loc = tuple(detail["loc"])
             question_id, field = _question_id_at(raw, loc), _field_path(loc)
             problem = detail.get("ctx", {}).get("error")
-            if isinstance(problem, _FieldProblem):
-                question_id = problem.question_id or question_id
+            if isinstance(problem, FieldProblem):
+                question_id = problem.owner or question_id
                 if field == "(whole item)":
                     field = problem.field
                 elif not field.endswith(problem.field):

@@ -40,7 +40,6 @@ from typing import Annotated, Any, Literal
 import ipywidgets as ipw
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     PrivateAttr,
     StringConstraints,
@@ -49,7 +48,7 @@ from pydantic import (
     model_validator,
 )
 
-from .content import data_dir, read_yaml
+from .content import FieldProblem, Strict, data_dir, read_yaml
 from .markup import STYLE, escape, feedback_box, markdown, notice
 from .store import AnswerStore
 from .views import AnswerSlot
@@ -121,19 +120,6 @@ class LexiconError(ValueError):
     """A language data file (lexicon or labs) is missing, unreadable or does not match its schema."""
 
 
-class _FieldProblem(ValueError):
-    """A validation problem that knows which item and field it is about."""
-
-    def __init__(self, message: str, *, field: str, item_id: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-        self.item_id = item_id
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 # --------------------------------------------------------------------------- patterns
 
 
@@ -171,7 +157,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
 # --------------------------------------------------------------------------- lexicon schema
 
 
-class LexiconEntry(_Strict):
+class LexiconEntry(Strict):
     """One flagged idea: the phrases that express it and what to write instead."""
 
     id: Slug
@@ -187,7 +173,7 @@ class LexiconEntry(_Strict):
         seen: dict[str, str] = {}
         for index, pattern in enumerate(patterns):
             if not isinstance(pattern, str) or not _PATTERN_SYNTAX.fullmatch(pattern):
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"pattern {pattern!r} must be lower-case words separated by single spaces or hyphens, "
                     "with an optional ending in brackets, e.g. 'frequent flyer(s)'",
                     field=f"patterns.{index}",
@@ -195,7 +181,7 @@ class LexiconEntry(_Strict):
             for form in _pattern_forms(pattern):
                 key = _pattern_key(form)
                 if key in seen:
-                    raise _FieldProblem(
+                    raise FieldProblem(
                         f"pattern {pattern!r} repeats pattern {seen[key]!r} (spaces, hyphens and endings aside)",
                         field=f"patterns.{index}",
                     )
@@ -218,7 +204,7 @@ class LexiconEntry(_Strict):
         return source
 
 
-class Lexicon(_Strict):
+class Lexicon(Strict):
     """The flagged phrases, validated, with their regular expressions compiled once."""
 
     entries: tuple[LexiconEntry, ...] = Field(min_length=1)
@@ -230,17 +216,17 @@ class Lexicon(_Strict):
         owners: dict[str, tuple[str, str]] = {}
         for entry in self.entries:
             if entry.id in ids:
-                raise _FieldProblem(f"duplicate id {entry.id!r} in entries", field="id", item_id=entry.id)
+                raise FieldProblem(f"duplicate id {entry.id!r} in entries", field="id", owner=entry.id)
             ids.add(entry.id)
             for index, pattern in enumerate(entry.patterns):
                 for form in _pattern_forms(pattern):
                     key = _pattern_key(form)
                     if key in owners and owners[key][0] != entry.id:
                         other_id, other_pattern = owners[key]
-                        raise _FieldProblem(
+                        raise FieldProblem(
                             f"pattern {pattern!r} is already a pattern of entry {other_id!r} ({other_pattern!r})",
                             field=f"patterns.{index}",
-                            item_id=entry.id,
+                            owner=entry.id,
                         )
                     owners[key] = (entry.id, pattern)
         return self
@@ -259,13 +245,13 @@ class Lexicon(_Strict):
 # --------------------------------------------------------------------------- labs schema
 
 
-class LabSentence(_Strict):
+class LabSentence(Strict):
     id: Slug
     text: Text
     model_rewrite: Text
 
 
-class Lab(_Strict):
+class Lab(Strict):
     """A rewrite exercise: fictional care-record sentences, each with a model rewrite."""
 
     id: Slug
@@ -278,10 +264,10 @@ class Lab(_Strict):
         seen: set[str] = set()
         for index, sentence in enumerate(self.sentences):
             if sentence.id in seen:
-                raise _FieldProblem(f"duplicate sentence id {sentence.id!r}", field=f"sentences.{index}.id")
+                raise FieldProblem(f"duplicate sentence id {sentence.id!r}", field=f"sentences.{index}.id")
             seen.add(sentence.id)
         if not self.id.startswith(f"{self.chapter}-"):
-            raise _FieldProblem(f"lab id {self.id!r} does not start with its chapter {self.chapter!r}", field="id")
+            raise FieldProblem(f"lab id {self.id!r} does not start with its chapter {self.chapter!r}", field="id")
         return self
 
     @property
@@ -290,7 +276,7 @@ class Lab(_Strict):
         return lab_question_id(self)
 
 
-class _LabFile(_Strict):
+class _LabFile(Strict):
     labs: tuple[Lab, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -298,7 +284,7 @@ class _LabFile(_Strict):
         seen: set[str] = set()
         for lab in self.labs:
             if lab.id in seen:
-                raise _FieldProblem(f"duplicate id {lab.id!r} in labs", field="id", item_id=lab.id)
+                raise FieldProblem(f"duplicate id {lab.id!r} in labs", field="id", owner=lab.id)
             seen.add(lab.id)
         return self
 
@@ -346,8 +332,8 @@ def _validate(model: type[BaseModel], raw: Any, path: Path, *, collection: str, 
             item_id, field = _item_id_at(raw, collection, loc), _field_path(collection, loc)
             problem = detail.get("ctx", {}).get("error")
             message = detail["msg"]
-            if isinstance(problem, _FieldProblem):
-                item_id = problem.item_id or item_id
+            if isinstance(problem, FieldProblem):
+                item_id = problem.owner or item_id
                 if field == "(whole item)" or problem.field.startswith(field):
                     field = problem.field
                 elif not field.endswith(problem.field):

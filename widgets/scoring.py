@@ -70,8 +70,6 @@ from typing import Annotated, Any, Literal
 import numpy as np
 import pandas as pd
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
@@ -80,6 +78,7 @@ from pydantic import (
 )
 
 from . import content
+from .content import FieldProblem, Strict, Text
 
 __all__ = [
     "Band",
@@ -101,9 +100,6 @@ __all__ = [
     "score_responses",
 ]
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-"""A non-blank string (leading and trailing white space is ignored)."""
-
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 """An item, subscale or score id: lower case, digits and underscores (a valid column name)."""
 
@@ -121,23 +117,10 @@ class ScoringError(ValueError):
     """Responses cannot be scored: an unknown item, or a value off the response scale."""
 
 
-class _FieldProblem(ValueError):
-    """A validation problem that knows its field (relative to the instrument) and instrument."""
-
-    def __init__(self, message: str, *, field: str, instrument_id: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-        self.instrument_id = instrument_id
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 # --------------------------------------------------------------------------- schema
 
 
-class ResponseScale(_Strict):
+class ResponseScale(Strict):
     """Whole-number answers from ``min`` to ``max``; ``labels`` name some points (anchors)."""
 
     min: int
@@ -154,7 +137,7 @@ class ResponseScale(_Strict):
         return self
 
 
-class Item(_Strict):
+class Item(Strict):
     """One item: a stable id (the column name in data), a neutral label, never wording."""
 
     id: Slug
@@ -169,12 +152,12 @@ class Item(_Strict):
     """Block of items the item is printed in (STORI: 10 groups, one item per stage)."""
 
 
-class MissingRule(_Strict):
+class MissingRule(Strict):
     max_missing: int = Field(ge=0)
     rule: Literal["prorate", "none"]
 
 
-class Band(_Strict):
+class Band(Strict):
     """A named range of whole-number scores, ``min`` and ``max`` included."""
 
     label: Text
@@ -188,7 +171,7 @@ class Band(_Strict):
         return self
 
 
-class Score(_Strict):
+class Score(Strict):
     id: Slug
     label: Text
     items: Literal["all"] | tuple[Slug, ...]
@@ -211,7 +194,7 @@ class Score(_Strict):
         return value
 
 
-class StageRule(_Strict):
+class StageRule(Strict):
     """Pick one stage from several stage scores (STORI)."""
 
     scores: tuple[Slug, ...] = Field(min_length=2)
@@ -222,7 +205,7 @@ class StageRule(_Strict):
     basis: Text
 
 
-class Instrument(_Strict):
+class Instrument(Strict):
     """The scoring structure of one questionnaire."""
 
     id: InstrumentId
@@ -302,7 +285,7 @@ class Instrument(_Strict):
         by_id = {item.id: item for item in self.items}
         for index, item in enumerate(self.items):
             if item.id in seen:
-                raise _FieldProblem(f"duplicate item id {item.id!r}", field=f"items.{index}.id")
+                raise FieldProblem(f"duplicate item id {item.id!r}", field=f"items.{index}.id")
             seen.add(item.id)
         for index, item in enumerate(self.items):
             if item.importance_item is None:
@@ -310,17 +293,17 @@ class Instrument(_Strict):
             where = f"items.{index}.importance_item"
             gate = by_id.get(item.importance_item)
             if gate is None:
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"item {item.id!r} names unknown importance item {item.importance_item!r}", field=where
                 )
             if gate.id == item.id or gate.importance_item is not None:
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"item {item.id!r}: importance item {gate.id!r} must be a plain item, not itself or gated",
                     field=where,
                 )
             scale = self.scale_of(gate)
             if (scale.min, scale.max) != (0, 1) or gate.reverse:
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"item {item.id!r}: importance item {gate.id!r} must be scored 0 (no) to 1 (yes) and not reversed, "
                     f"got {scale.min}-{scale.max}" + (" reversed" if gate.reverse else ""),
                     field=where,
@@ -328,7 +311,7 @@ class Instrument(_Strict):
         groups = [item.group is not None for item in self.items]
         if any(groups) and not all(groups):
             index = groups.index(False)
-            raise _FieldProblem(
+            raise FieldProblem(
                 f"item {self.items[index].id!r} has no group, but other items do: give every item a group or none",
                 field=f"items.{index}.group",
             )
@@ -340,13 +323,13 @@ class Instrument(_Strict):
         for index, score in enumerate(self.scores):
             where = f"scores.{index}"
             if score.id in seen:
-                raise _FieldProblem(f"duplicate score id {score.id!r}", field=f"{where}.id")
+                raise FieldProblem(f"duplicate score id {score.id!r}", field=f"{where}.id")
             seen.add(score.id)
             if score.items != "all":
                 for position, name in enumerate(score.items):
                     if name not in subscales:
                         known = ", ".join(sorted(subscales)) or "none"
-                        raise _FieldProblem(
+                        raise FieldProblem(
                             f"score {score.id!r}: no item has subscale {name!r}; subscales on items: {known}",
                             field=f"{where}.items.{position}",
                         )
@@ -356,7 +339,7 @@ class Instrument(_Strict):
         for index, item in enumerate(self.items):
             if item.subscale and item.subscale not in used_subscales:
                 known = ", ".join(sorted(used_subscales)) or "none"
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"item {item.id!r}: subscale {item.subscale!r} is used by no score; scores use: {known}",
                     field=f"items.{index}.subscale",
                 )
@@ -364,7 +347,7 @@ class Instrument(_Strict):
         gating = {item.importance_item for item in self.items if item.id in scored and item.importance_item}
         for index, item in enumerate(self.items):
             if item.id not in scored and item.id not in gating:
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"item {item.id!r} is in no score and is no scored item's importance item", field=f"items.{index}"
                 )
 
@@ -372,26 +355,26 @@ class Instrument(_Strict):
         items = self._items_of(score)
         k = len(items)
         if score.method == "single_item" and k != 1:
-            raise _FieldProblem(
+            raise FieldProblem(
                 f"score {score.id!r}: single_item needs exactly 1 item, found {k}", field=f"{where}.items"
             )
         if score.method == "mean_percent_important":
             ungated = [item.id for item in items if item.importance_item is None]
             if ungated:
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"score {score.id!r}: mean_percent_important needs an importance_item on every item; "
                     f"{ungated[0]!r} has none",
                     field=f"{where}.method",
                 )
         missing = score.missing
         if missing.rule == "none" and missing.max_missing != 0:
-            raise _FieldProblem(
+            raise FieldProblem(
                 f"score {score.id!r}: rule 'none' means no prorating, so max_missing must be 0, "
                 f"got {missing.max_missing}",
                 field=f"{where}.missing.max_missing",
             )
         if missing.rule == "prorate" and missing.max_missing >= k:
-            raise _FieldProblem(
+            raise FieldProblem(
                 f"score {score.id!r}: max_missing {missing.max_missing} leaves no answered item out of {k}",
                 field=f"{where}.missing.max_missing",
             )
@@ -401,7 +384,7 @@ class Instrument(_Strict):
             return
         whole = score.method == "single_item" or (score.method == "sum" and score.missing.rule == "none")
         if not whole:
-            raise _FieldProblem(
+            raise FieldProblem(
                 f"score {score.id!r}: bands need whole-number scores (single_item, or sum without prorating), "
                 f"not {score.method} with rule {score.missing.rule!r}",
                 field=f"{where}.bands",
@@ -410,14 +393,14 @@ class Instrument(_Strict):
         expected = low
         for position, band in enumerate(score.bands):
             if band.min != expected:
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"score {score.id!r}: band {band.label!r} starts at {band.min}, expected {expected:g} "
                     "(bands must run in order without gaps or overlaps)",
                     field=f"{where}.bands.{position}.min",
                 )
             expected = band.max + 1
         if expected - 1 != high:
-            raise _FieldProblem(
+            raise FieldProblem(
                 f"score {score.id!r}: bands end at {expected - 1:g} but the score runs to {high:g}",
                 field=f"{where}.bands.{len(score.bands) - 1}.max",
             )
@@ -429,15 +412,15 @@ class Instrument(_Strict):
         by_id = {score.id: score for score in self.scores}
         for position, score_id in enumerate(rule.scores):
             if score_id not in by_id:
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"unknown score {score_id!r}; scores are {', '.join(by_id)}", field=f"stage_rule.scores.{position}"
                 )
         if len(set(rule.scores)) != len(rule.scores):
-            raise _FieldProblem("a stage score is listed twice", field="stage_rule.scores")
+            raise FieldProblem("a stage score is listed twice", field="stage_rule.scores")
         stages = [by_id[score_id] for score_id in rule.scores]
         shapes = {(score.method, len(self._items_of(score)), self._range_of(score)) for score in stages}
         if len(shapes) != 1 or stages[0].method != "sum":
-            raise _FieldProblem(
+            raise FieldProblem(
                 "stage scores must all be sums of the same number of items on the same scale, "
                 "so that 'highest' is fair",
                 field="stage_rule.scores",
@@ -450,7 +433,7 @@ class Instrument(_Strict):
             counts = [sum(item.subscale in names for item in members) for names in stage_subscales]
             if counts != [1] * len(stages):
                 index = self.items.index(members[0])
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"group {group} must hold exactly one item of each stage, found "
                     + ", ".join(f"{score.id}: {n}" for score, n in zip(stages, counts, strict=True)),
                     field=f"items.{index}.group",
@@ -460,7 +443,7 @@ class Instrument(_Strict):
         return () if score.items == "all" else score.items
 
 
-class InstrumentsFile(_Strict):
+class InstrumentsFile(Strict):
     about: Text
     instruments: tuple[Instrument, ...] = Field(min_length=1)
 
@@ -469,8 +452,8 @@ class InstrumentsFile(_Strict):
         seen: set[str] = set()
         for instrument in self.instruments:
             if instrument.id in seen:
-                raise _FieldProblem(
-                    f"duplicate instrument id {instrument.id!r}", field="id", instrument_id=instrument.id
+                raise FieldProblem(
+                    f"duplicate instrument id {instrument.id!r}", field="id", owner=instrument.id
                 )
             seen.add(instrument.id)
         return self
@@ -539,8 +522,8 @@ def load_instrument_file(path: Path) -> InstrumentsFile:
             if detail["type"] == "value_error":
                 message = message.removeprefix("Value error, ")
             problem = detail.get("ctx", {}).get("error")
-            if isinstance(problem, _FieldProblem):
-                instrument_id = problem.instrument_id or instrument_id
+            if isinstance(problem, FieldProblem):
+                instrument_id = problem.owner or instrument_id
                 field = problem.field if field == "(whole instrument)" else f"{field}.{problem.field}"
                 message = str(problem)
             else:

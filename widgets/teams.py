@@ -44,7 +44,7 @@ import pandas as pd
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from . import charts
-from .content import ContentError, Text, _Strict, data_dir, read_yaml
+from .content import ContentError, Strict, Text, data_dir, read_yaml
 from .markup import STYLE, escape, feedback_box, notice
 from .synthetic import sha256_of, to_csv_bytes
 from .uploads import UploadError, _decode, _listed
@@ -80,14 +80,14 @@ SYNTHETIC_LABEL = "Synthetic data: fictional teams with generated ratings, made 
 # ----------------------------------------------------------------------------- the ten challenges
 
 
-class Challenge(_Strict):
+class Challenge(Strict):
     id: Annotated[str, StringConstraints(pattern=r"^ch(0[1-9]|10)$")]
     label: Text
     """A short label in our own words."""
     summary: Text
 
 
-class RatingScale(_Strict):
+class RatingScale(Strict):
     min: int
     max: int
 
@@ -98,13 +98,13 @@ class RatingScale(_Strict):
         return self
 
 
-class Stages(_Strict):
+class Stages(Strict):
     confirmed: bool
     labels: tuple[Text, ...]
     note: Text
 
 
-class ChallengeSet(_Strict):
+class ChallengeSet(Strict):
     """The ten challenges, their source, and the rating scale with its (unconfirmed) stage labels."""
 
     citation: Text

@@ -32,15 +32,13 @@ from typing import Annotated, Any
 
 import ipywidgets as ipw
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
     model_validator,
 )
 
-from .content import data_dir, read_yaml
+from .content import FieldProblem, Strict, data_dir, read_yaml
 from .markup import STYLE, escape, feedback_box, markdown, notice
 from .store import AnswerStore
 from .views import AnswerSlot
@@ -86,33 +84,21 @@ class VignetteError(ValueError):
     """A vignette or frameworks file is missing, unreadable, or breaks the schema or the graph rules."""
 
 
-class _FieldProblem(ValueError):
-    """A validation problem that knows which field it is about."""
-
-    def __init__(self, message: str, *, field: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 # --------------------------------------------------------------------------- frameworks
 
 
-class FrameworkItem(_Strict):
+class FrameworkItem(Strict):
     id: Slug
     label: Text
 
 
-class Framework(_Strict):
+class Framework(Strict):
     title: Text
     source: Text
     items: tuple[FrameworkItem, ...] = Field(min_length=1)
 
 
-class Frameworks(_Strict):
+class Frameworks(Strict):
     """The ten top tips and the five CHIME processes, with short paraphrased labels."""
 
     top_tips: Framework
@@ -123,7 +109,7 @@ class Frameworks(_Strict):
         for name, expected in (("top_tips", TIP_IDS), ("chime", CHIME_IDS)):
             found = tuple(item.id for item in getattr(self, name).items)
             if found != expected:
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"expected the ids {', '.join(expected)} in that order, found {', '.join(found) or 'none'}",
                     field=f"{name}.items",
                 )
@@ -146,7 +132,7 @@ class Frameworks(_Strict):
 # --------------------------------------------------------------------------- vignettes
 
 
-class Choice(_Strict):
+class Choice(Strict):
     id: Slug
     label: Text
     next: NodeId
@@ -160,21 +146,21 @@ class Choice(_Strict):
             feedback = raw.get("feedback")
             if feedback is None or (isinstance(feedback, str) and not feedback.strip()):
                 choice = f" (choice {raw['id']!r})" if isinstance(raw.get("id"), str) else ""
-                raise _FieldProblem(
+                raise FieldProblem(
                     f"choice with no feedback{choice}; write what the student hears after choosing it",
                     field="feedback",
                 )
         return raw
 
 
-class Node(_Strict):
+class Node(Strict):
     text: Text
     choices: tuple[Choice, ...] = ()
     end: bool = False
     debrief: Text | None = None
 
 
-class Vignette(_Strict):
+class Vignette(Strict):
     """One branching case. ``nodes`` keeps the file's order."""
 
     id: Slug
@@ -201,7 +187,7 @@ def _read_yaml(path: Path) -> Any:
 def _message(detail: Mapping[str, Any]) -> tuple[str, str | None]:
     """pydantic's message, or ours without its "Value error, " prefix, and the field it names."""
     problem = detail.get("ctx", {}).get("error")
-    if isinstance(problem, _FieldProblem):
+    if isinstance(problem, FieldProblem):
         return str(problem), problem.field
     return str(detail["msg"]), None
 
