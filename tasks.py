@@ -3,6 +3,7 @@
 
     python3 tasks.py lab     # create/reuse .venv, install, start JupyterLab on workbooks/
     python3 tasks.py test    # create/reuse .venv with the test extra, run the whole suite
+    python3 tasks.py present # serve the seminar dashboards with Voila on 127.0.0.1:8866
 
 The virtual environment lives in ``.venv`` beside this file and is reinstalled
 only when ``pyproject.toml`` changes. Extra arguments after ``test`` go to pytest.
@@ -61,6 +62,10 @@ def main(argv: list[str]) -> int:
         return run(
             [BIN / "jupyter", "lab", "--notebook-dir", ROOT, "--ServerApp.default_url=/lab/tree/workbooks/00-start-here.ipynb", *as_root, *rest]
         )
+    if task == "present":
+        ensure_environment(None)
+        preheat = ["--preheat_kernel=True", "--pool_size=1"]
+        return run([BIN / "voila", "--Voila.ip=127.0.0.1", "--port=8866", *preheat, *rest, ROOT / "workbooks" / "dashboards"])
     if task == "test":
         ensure_environment("test")
         return run([PYTHON, "-m", "pytest", "--nbval-lax", "--doctest-modules", "tests", "widgets", "workbooks", *rest])

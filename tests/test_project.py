@@ -15,8 +15,9 @@ from packaging.utils import canonicalize_name
 from widgets.content import load_exercise_file
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "workbooks").glob("*.ipynb"))
+NOTEBOOKS = sorted(p for p in (ROOT / "workbooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 CHAPTERS = [path for path in NOTEBOOKS if re.match(r"^\d{2}-", path.name)]
+DASHBOARDS = [path for path in NOTEBOOKS if path.parent.name == "dashboards"]
 
 
 def _pyproject_requirements() -> dict[str, str]:
@@ -89,3 +90,12 @@ def test_no_module_imports_ipywidgets_as_widgets() -> None:
     sources = [*(ROOT / "widgets").glob("*.py"), *(ROOT / "tests").glob("*.py"), *NOTEBOOKS]
     forbidden = re.compile(r"^\s*import ipywidgets as widgets\b", re.MULTILINE)
     assert not [p.name for p in sources if forbidden.search(p.read_text().replace('\\n', '\n'))]
+
+
+@pytest.mark.parametrize("dashboard", DASHBOARDS, ids=lambda p: p.name)
+def test_dashboard_is_a_heading_a_sentence_and_one_call(dashboard: Path) -> None:
+    cells = json.loads(dashboard.read_text())["cells"]
+    assert [cell["cell_type"] for cell in cells] == ["markdown", "code"]
+    assert "".join(cells[0]["source"]).startswith("# ")
+    calls = [line for line in "".join(cells[1]["source"]).splitlines() if line and not line.startswith(("from ", "import "))]
+    assert len(calls) == 1, calls
