@@ -320,3 +320,26 @@ def test_portfolio_exports_from_voila_and_typed_html_stays_text_everywhere(brows
     assert page.locator(".rw-portfolio b", has_text="bold?").count() == 0
     assert seen.external_requests == [] and seen.unexpected_page_errors() == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def dark_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
+    folder = tmp_path_factory.mktemp("voila-dark")
+    with voila_server(ROOT / "workbooks", folder / "answers.sqlite3", folder / "voila.log", extra=["--theme=dark"]) as running:
+        yield running
+
+
+@pytest.mark.parametrize("dashboard", [n for n in NOTEBOOKS if n.startswith("dashboards/")])
+def test_dashboard_in_the_dark_theme_is_axe_clean(browser, dark_server: VoilaServer, dashboard: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    seen = watch(page)
+    page.goto(dark_server.render_url(dashboard))
+    wait_until_rendered(page, widgets=1)
+    page.wait_for_timeout(500)
+    assert page.locator("body.theme-dark").count() == 1
+    results = Axe().run(page)
+    bad = [f"{v['impact']}: {v['id']}" for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+    assert bad == [] and seen.external_requests == []
+    page.close()

@@ -53,12 +53,13 @@ STYLE = """<style>
 .rw-box p { margin: 0.2rem 0; }
 .rw-box ul { margin: 0.2rem 0; padding-left: 1.4rem; }
 .rw-prompt p { margin: 0.2rem 0 0.5rem 0; font-weight: 600; }
-.rw-id { color: #444; font-size: 0.85em; }
+.rw-id { color: var(--jp-ui-font-color1, #333); font-size: 0.85em; }
 .rw-facts { border-collapse: collapse; margin: 0.4rem 0; }
 .rw-facts caption { text-align: left; font-weight: 600; padding: 0.2rem 0; }
 .rw-facts th, .rw-facts td { border-bottom: 1px solid #bbb; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
-.rw-facts th[scope="row"] { min-width: 8rem; color: #222; }
-.rw-exercise a, .rw-exercise a:link, .rw-exercise a:visited { text-decoration: underline; color: #0b3b66; }
+.rw-facts th[scope="row"] { min-width: 8rem; }
+.rw-exercise a, .rw-exercise a:link, .rw-exercise a:visited { text-decoration: underline; color: var(--jp-content-link-color, #0b3b66); }
+.rw-box a, .rw-box a:link, .rw-box a:visited { color: #0b3b66; }
 </style>"""
 
 
