@@ -47,7 +47,7 @@ from . import charts
 from .content import ContentError, Strict, Text, data_dir, read_yaml
 from .markup import STYLE, escape, feedback_box, notice
 from .synthetic import sha256_of, to_csv_bytes
-from .uploads import UploadError, _decode, _listed
+from .uploads import UploadError, decode_upload, listed
 
 __all__ = [
     "MAX_TEAMS",
@@ -247,7 +247,7 @@ def _check_row(cells: list[str], columns: list[str], challenges: ChallengeSet) -
         "not a number": "not a number",
         "out of range": f"out of range (whole numbers {scale.min}-{scale.max} only)",
     }
-    reasons += [f"{labels[kind]}: {_listed(cells_found)}" for kind, cells_found in found.items() if cells_found]
+    reasons += [f"{labels[kind]}: {listed(cells_found)}" for kind, cells_found in found.items() if cells_found]
     return values, reasons
 
 
@@ -275,7 +275,7 @@ def read_team_csv(
         no teams, or more than :data:`MAX_TEAMS` teams.
     """
     challenges = challenges or load_challenges()
-    records = _records(_decode(data, max_bytes))
+    records = _records(decode_upload(data, max_bytes))
     if not records:
         raise UploadError("The file is empty.")
     (_header_line, header_cells), rows = records[0], records[1:]

@@ -26,6 +26,8 @@ __all__ = [
     "RowProblem",
     "UploadError",
     "UploadResult",
+    "decode_upload",
+    "listed",
     "read_responses",
     "results_csv",
     "score_upload",
@@ -61,7 +63,7 @@ class UploadResult:
     rows_read: int
 
 
-def _decode(data: bytes, max_bytes: int) -> str:
+def decode_upload(data: bytes, max_bytes: int) -> str:
     if len(data) > max_bytes:
         raise UploadError(
             f"The file is {len(data):,} bytes; the limit is {max_bytes:,} bytes. Split it into smaller files."
@@ -90,7 +92,7 @@ def read_responses(
     UploadError
         Too large, empty, not UTF-8, not CSV, or a required column missing or an unknown one present.
     """
-    text = _decode(data, max_bytes)
+    text = decode_upload(data, max_bytes)
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as error:
@@ -138,9 +140,9 @@ def read_responses(
         values[item_id] = numbers.where(~(not_number | off_scale))
     scale = instrument.scale_of(instrument.item(items[0]))
     for line, found in not_numbers.items():
-        flag(pd.Index([line]), f"not a number: {_listed(found)}")
+        flag(pd.Index([line]), f"not a number: {listed(found)}")
     for line, found in off_scales.items():
-        flag(pd.Index([line]), f"outside the answer scale {scale.min}-{scale.max} (whole numbers): {_listed(found)}")
+        flag(pd.Index([line]), f"outside the answer scale {scale.min}-{scale.max} (whole numbers): {listed(found)}")
     good = raw.index.difference(pd.Index(sorted(reasons)))
     frame = pd.concat([raw.loc[good, ["person_id", "timepoint"]], values.loc[good]], axis=1)
     problems = tuple(
@@ -149,7 +151,7 @@ def read_responses(
     return frame, problems, len(raw)
 
 
-def _listed(found: list[str], most: int = 4) -> str:
+def listed(found: list[str], most: int = 4) -> str:
     return ", ".join(found[:most]) + (f" and {len(found) - most} more" if len(found) > most else "")
 
 
