@@ -22,7 +22,8 @@ DASHBOARDS = [path for path in NOTEBOOKS if path.parent.name == "dashboards"]
 
 def _pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    extras = project["optional-dependencies"]
+    requirements = [*project["dependencies"], *extras["postgres"], *extras["test"]]
     return {canonicalize_name(Requirement(r).name): str(Requirement(r).specifier) for r in requirements}
 
 

@@ -1,0 +1,195 @@
+"""The class store on SQLite and on a real PostgreSQL server: votes, lecturer code, 30 voters at once."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.postgres import postgres_server, server_binaries
+from widgets.classstore import (
+    ClassStore,
+    ClassStoreError,
+    PollClosed,
+    PollState,
+    WrongCode,
+    class_store_url,
+    code_matches,
+    votes,
+)
+
+CODE = "seminar-code-7"
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    if server_binaries() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed; .ci/run installs Debian's postgresql package")
+        pytest.skip("PostgreSQL is not installed here (apt-get install -y postgresql)")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'class.sqlite3'}"
+        return
+    url = request.getfixturevalue("postgres_url")
+    yield url
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:  # each test starts from empty tables
+        connection.exec_driver_sql("DROP TABLE IF EXISTS votes, polls")
+    engine.dispose()
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[ClassStore]:
+    opened = ClassStore(store_url, lecturer_code=CODE)
+    yield opened
+    opened.close()
+
+
+def voter() -> str:
+    return uuid.uuid4().hex
+
+
+def test_a_poll_never_opened_is_closed_and_refuses_votes(store: ClassStore) -> None:
+    assert store.state("chime-hardest") == PollState("chime-hardest", False, 1)
+    with pytest.raises(PollClosed, match="closed"):
+        store.vote("chime-hardest", voter(), "chime-hope")
+    assert store.tally("chime-hardest")[1] == {}
+
+
+def test_a_voter_can_change_their_vote_but_is_counted_once(store: ClassStore) -> None:
+    store.set_open("chime-hardest", True, code=CODE)
+    me, other = voter(), voter()
+    store.vote("chime-hardest", me, "chime-hope")
+    store.vote("chime-hardest", other, "chime-hope")
+    store.vote("chime-hardest", me, "chime-identity")
+    assert store.tally("chime-hardest")[1] == {"chime-hope": 1, "chime-identity": 1}
+    assert store.my_vote("chime-hardest", me) == "chime-identity"
+
+
+def test_closing_keeps_votes_and_refuses_new_ones(store: ClassStore) -> None:
+    store.set_open("p", True, code=CODE)
+    store.vote("p", voter(), "a")
+    assert store.set_open("p", False, code=CODE).is_open is False
+    with pytest.raises(PollClosed):
+        store.vote("p", voter(), "a")
+    assert store.tally("p")[1] == {"a": 1}
+
+
+def test_reset_starts_an_empty_round_and_keeps_the_old_votes(store: ClassStore) -> None:
+    store.set_open("p", True, code=CODE)
+    me = voter()
+    store.vote("p", me, "a")
+    assert store.reset("p", code=CODE) == PollState("p", True, 2)
+    assert store.tally("p")[1] == {} and store.my_vote("p", me) is None
+    store.vote("p", me, "b")
+    with store.engine.connect() as connection:
+        kept = connection.execute(sa.select(votes.c.round, votes.c.choice).order_by(votes.c.round)).all()
+    assert [tuple(row) for row in kept] == [(1, "a"), (2, "b")]
+
+
+@pytest.mark.parametrize("code", ["", "wrong", "seminar-code-", "seminar-code-77", " seminar-code-8"])
+def test_lecturer_controls_refuse_a_wrong_code_and_change_nothing(store: ClassStore, code: str) -> None:
+    for action in (lambda: store.set_open("p", True, code=code), lambda: store.reset("p", code=code)):
+        with pytest.raises(WrongCode, match="not right"):
+            action()
+    assert store.state("p") == PollState("p", False, 1)
+
+
+def test_without_a_lecturer_code_every_code_is_refused(store_url: str) -> None:
+    store = ClassStore(store_url, lecturer_code="")
+    with pytest.raises(WrongCode, match="no lecturer code was set"):
+        store.set_open("p", True, code="")
+    assert not store.has_lecturer_code
+
+
+@pytest.mark.parametrize("voter_id,choice", [("not-hex", "a"), ("A" * 32, "a"), (uuid.uuid4().hex, ""), (uuid.uuid4().hex, "x" * 65)])
+def test_malformed_votes_are_refused(store: ClassStore, voter_id: str, choice: str) -> None:
+    store.set_open("p", True, code=CODE)
+    with pytest.raises(ValueError):
+        store.vote("p", voter_id, choice)
+
+
+def _simulated_voter(url: str, index: int, barrier: multiprocessing.synchronize.Barrier, results: multiprocessing.Queue) -> None:
+    """One student's kernel: its own connection, a first vote, then (for every third voter) a changed vote."""
+    store = ClassStore(url, lecturer_code="")
+    voter_id = f"{index:032x}"
+    barrier.wait(timeout=60)
+    first = ["a", "b", "c"][index % 3]
+    store.vote("crowd", voter_id, first)
+    final = "d" if index % 3 == 0 else first
+    if final != first:
+        store.vote("crowd", voter_id, final)
+    store.close()
+    results.put((voter_id, final))
+
+
+def test_thirty_voters_at_once_lose_nothing_and_count_nobody_twice(store: ClassStore) -> None:
+    store.set_open("crowd", True, code=CODE)
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(30), context.Queue()
+    processes = [context.Process(target=_simulated_voter, args=(store.url, i, barrier, results)) for i in range(30)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    assert [process.exitcode for process in processes] == [0] * 30
+    finals = dict(results.get(timeout=5) for _ in range(30))
+    expected: dict[str, int] = {}
+    for choice in finals.values():
+        expected[choice] = expected.get(choice, 0) + 1
+    assert store.tally("crowd")[1] == expected and sum(expected.values()) == 30
+    assert expected == {"d": 10, "b": 10, "c": 10}
+    assert all(store.my_vote("crowd", voter_id) == choice for voter_id, choice in finals.items())
+
+
+def test_the_url_comes_from_the_environment(tmp_path: Path) -> None:
+    assert class_store_url({"RECOVERY_CLASS_DB": str(tmp_path / "x.sqlite3")}) == f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    assert class_store_url({"RECOVERY_CLASS_DB_URL": " postgresql+psycopg://u@h/d ", "RECOVERY_CLASS_DB": "x"}) == (
+        "postgresql+psycopg://u@h/d"
+    )
+    assert class_store_url({}).endswith("class.sqlite3")
+
+
+@pytest.mark.parametrize(
+    "url,message",
+    [
+        ("not a url", "not a database URL"),
+        ("mysql://u@h/d", "must be SQLite or PostgreSQL"),
+        ("postgresql+nosuchdriver://u@h/d", "driver"),
+        ("postgresql+psycopg://nobody:secret@127.0.0.1:1/none", "Could not set up"),
+    ],
+)
+def test_an_unusable_store_gives_one_clear_error_and_hides_the_password(url: str, message: str) -> None:
+    with pytest.raises(ClassStoreError, match=message) as caught:
+        ClassStore(url)
+    assert "secret" not in str(caught.value)
+
+
+def test_a_store_in_a_folder_that_cannot_be_made_is_reported(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ClassStoreError, match="Cannot create the folder"):
+        ClassStore(f"sqlite:///{blocker / 'sub' / 'class.sqlite3'}")
+
+
+def test_a_corrupt_sqlite_file_is_reported_not_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "class.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(ClassStoreError, match="Could not set up"):
+        ClassStore(f"sqlite:///{path}")
+    assert path.read_bytes() == b"this is not a database" * 100
+
+
+def test_code_matches_needs_a_set_code() -> None:
+    assert code_matches("x", "x") and not code_matches("x", "") and not code_matches("x", None)

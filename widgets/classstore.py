@@ -1,0 +1,326 @@
+"""The class store: live-poll votes shared by every viewer's kernel.
+
+Voilà starts one kernel per viewer, so votes must live outside the kernels. One
+SQLAlchemy Core schema serves both back ends:
+
+- **SQLite** (the default): a file whose path is ``$RECOVERY_CLASS_DB``, or
+  ``class.sqlite3`` beside the answers file. Right when every dashboard is served
+  from one machine.
+- **PostgreSQL**: set ``$RECOVERY_CLASS_DB_URL`` to a SQLAlchemy URL such as
+  ``postgresql+psycopg://workbook@db.example/seminar`` (install the ``postgres``
+  extra). Right for a JupyterHub class whose users run on several machines.
+
+A vote is keyed by (poll, round, voter): voting again replaces that voter's vote,
+so nobody is counted twice. Resetting a poll starts a new round and keeps the old
+votes. Opening, closing and resetting need the lecturer code,
+``$RECOVERY_LECTURER_CODE``; without it the controls refuse every code.
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from .store import default_db_path
+
+__all__ = [
+    "CODE_VAR",
+    "PATH_VAR",
+    "URL_VAR",
+    "ClassStore",
+    "ClassStoreError",
+    "PollClosed",
+    "PollState",
+    "WrongCode",
+    "class_store_url",
+    "code_matches",
+    "describe_url",
+    "valid_voter_id",
+]
+
+URL_VAR = "RECOVERY_CLASS_DB_URL"
+PATH_VAR = "RECOVERY_CLASS_DB"
+CODE_VAR = "RECOVERY_LECTURER_CODE"
+
+_VOTER_ID = re.compile(r"^[0-9a-f]{32}$")
+_POLL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+metadata = sa.MetaData()
+
+polls = sa.Table(
+    "polls",
+    metadata,
+    sa.Column("poll_id", sa.String(64), primary_key=True),
+    sa.Column("is_open", sa.Boolean, nullable=False),
+    sa.Column("round", sa.Integer, nullable=False),
+    sa.Column("changed_at", sa.String(40), nullable=False),
+)
+
+votes = sa.Table(
+    "votes",
+    metadata,
+    sa.Column("poll_id", sa.String(64), primary_key=True),
+    sa.Column("round", sa.Integer, primary_key=True),
+    sa.Column("voter_id", sa.String(32), primary_key=True),
+    sa.Column("choice", sa.String(64), nullable=False),
+    sa.Column("cast_at", sa.String(40), nullable=False),
+)
+
+
+class ClassStoreError(RuntimeError):
+    """The class store cannot be reached or used; the message says why and what to do."""
+
+
+class WrongCode(ClassStoreError):
+    """A lecturer control was used without the right lecturer code."""
+
+
+class PollClosed(ClassStoreError):
+    """A vote arrived while its poll was closed."""
+
+
+@dataclass(frozen=True)
+class PollState:
+    """Whether a poll takes votes, and which round of it is current."""
+
+    poll_id: str
+    is_open: bool
+    round: int
+
+
+def class_store_url(environ: Mapping[str, str] | None = None) -> str:
+    """The store's SQLAlchemy URL: ``$RECOVERY_CLASS_DB_URL``, else SQLite at ``$RECOVERY_CLASS_DB``, else beside the answers.
+
+    >>> class_store_url({"RECOVERY_CLASS_DB": "/tmp/seminar.sqlite3"})
+    'sqlite:////tmp/seminar.sqlite3'
+    >>> class_store_url({"RECOVERY_CLASS_DB_URL": "postgresql+psycopg://u@db/seminar"})
+    'postgresql+psycopg://u@db/seminar'
+    """
+    environ = os.environ if environ is None else environ
+    if environ.get(URL_VAR, "").strip():
+        return environ[URL_VAR].strip()
+    path = Path(environ.get(PATH_VAR, "").strip() or default_db_path().with_name("class.sqlite3"))
+    return f"sqlite:///{path.expanduser().resolve()}"
+
+
+def describe_url(url: str) -> str:
+    """The URL with any password hidden, for messages.
+
+    >>> describe_url("postgresql+psycopg://lecturer:secret@db/seminar")
+    'postgresql+psycopg://lecturer:***@db/seminar'
+    """
+    try:
+        return sa.make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(an unreadable database URL)"
+
+
+def code_matches(given: str, expected: str | None) -> bool:
+    """True only when a lecturer code is set and ``given`` equals it (compared in constant time).
+
+    >>> code_matches("river-42", "river-42"), code_matches("river", "river-42"), code_matches("", None)
+    (True, False, False)
+    """
+    if not expected:
+        return False
+    return hmac.compare_digest(given.strip().encode(), expected.strip().encode())
+
+
+def valid_voter_id(voter_id: object) -> bool:
+    """A voter id is 32 lowercase hex characters (a random id made in the browser or kernel)."""
+    return isinstance(voter_id, str) and bool(_VOTER_ID.match(voter_id))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _sqlite_engine(url: sa.URL) -> Engine:
+    database = url.database or ""
+    if database and database != ":memory:":
+        folder = Path(database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ClassStoreError(f"Cannot create the folder for the class store ({folder}): {error.strerror or error}.") from None
+    engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @sa.event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let the "begin" hook below issue BEGIN itself
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        # Take the write lock at the start, so concurrent voters queue instead of failing mid-transaction.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class ClassStore:
+    """Polls and votes in one SQL database shared by every kernel of a class.
+
+    Every method is one short transaction. Errors from the database come out as
+    :class:`ClassStoreError` with a message a lecturer can act on.
+    """
+
+    def __init__(self, url: str | None = None, *, lecturer_code: str | None = None) -> None:
+        self.url = url or class_store_url()
+        self._code = os.environ.get(CODE_VAR) if lecturer_code is None else lecturer_code
+        try:
+            parsed = sa.make_url(self.url)
+            if parsed.get_backend_name() == "sqlite":
+                self.engine = _sqlite_engine(parsed)
+            elif parsed.get_backend_name() == "postgresql":
+                self.engine = sa.create_engine(parsed, pool_pre_ping=True, pool_size=2, max_overflow=2)
+            else:
+                raise ClassStoreError(
+                    f"The class store must be SQLite or PostgreSQL, not {parsed.get_backend_name()!r} ({describe_url(self.url)})."
+                )
+        except (NoSuchModuleError, ModuleNotFoundError) as error:
+            raise ClassStoreError(
+                f"The database driver for {describe_url(self.url)} is not installed ({error}). "
+                "For PostgreSQL install the workbook with its 'postgres' extra."
+            ) from None
+        except ArgumentError:  # after NoSuchModuleError, its subclass
+            raise ClassStoreError(f"${URL_VAR} is not a database URL SQLAlchemy can read.") from None
+        with self._failures("set up"):
+            metadata.create_all(self.engine)
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    @property
+    def has_lecturer_code(self) -> bool:
+        return bool(self._code)
+
+    @contextmanager
+    def _failures(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except ClassStoreError:
+            raise
+        except SQLAlchemyError as error:
+            reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0][:200]
+            raise ClassStoreError(f"Could not {action} the class store at {describe_url(self.url)}: {reason}") from None
+
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[Connection]:
+        with self._failures(action), self.engine.begin() as connection:
+            yield connection
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---------------------------------------------------------------- reading
+
+    def state(self, poll_id: str) -> PollState:
+        """The poll's state; a poll never opened is closed, round 1."""
+        with self._transaction("read") as connection:
+            return self._state(connection, poll_id)
+
+    @staticmethod
+    def _state(connection: Connection, poll_id: str) -> PollState:
+        row = connection.execute(sa.select(polls.c.is_open, polls.c.round).where(polls.c.poll_id == poll_id)).first()
+        return PollState(poll_id, bool(row.is_open), int(row.round)) if row else PollState(poll_id, False, 1)
+
+    def tally(self, poll_id: str) -> tuple[PollState, dict[str, int]]:
+        """The poll's state and its current round's votes per choice, read in one transaction."""
+        with self._transaction("read") as connection:
+            state = self._state(connection, poll_id)
+            rows = connection.execute(
+                sa.select(votes.c.choice, sa.func.count().label("n"))
+                .where(votes.c.poll_id == poll_id, votes.c.round == state.round)
+                .group_by(votes.c.choice)
+            )
+            return state, {row.choice: int(row.n) for row in rows}
+
+    def my_vote(self, poll_id: str, voter_id: str) -> str | None:
+        """This voter's choice in the current round, if any."""
+        with self._transaction("read") as connection:
+            state = self._state(connection, poll_id)
+            return connection.execute(
+                sa.select(votes.c.choice).where(
+                    votes.c.poll_id == poll_id, votes.c.round == state.round, votes.c.voter_id == voter_id
+                )
+            ).scalar_one_or_none()
+
+    # ---------------------------------------------------------------- voting
+
+    def vote(self, poll_id: str, voter_id: str, choice: str) -> PollState:
+        """Record ``voter_id``'s ``choice``, replacing their earlier vote in this round.
+
+        Raises :class:`PollClosed` if the poll is not open, ``ValueError`` for a
+        malformed id, and :class:`ClassStoreError` if the database fails.
+        """
+        if not _POLL_ID.match(poll_id) or not valid_voter_id(voter_id) or not 0 < len(choice) <= 64:
+            raise ValueError("malformed poll id, voter id or choice")
+        with self._transaction("save a vote in") as connection:
+            state = self._state(connection, poll_id)
+            if not state.is_open:
+                raise PollClosed("This poll is closed, so your vote was not counted. Wait for the lecturer to open it.")
+            values = {"poll_id": poll_id, "round": state.round, "voter_id": voter_id, "choice": choice, "cast_at": _now()}
+            insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(votes).values(**values)
+            connection.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[votes.c.poll_id, votes.c.round, votes.c.voter_id],
+                    set_={"choice": insert.excluded.choice, "cast_at": insert.excluded.cast_at},
+                )
+            )
+            return state
+
+    # ---------------------------------------------------------------- lecturer
+
+    def _require(self, code: str) -> None:
+        if not self._code:
+            raise WrongCode(
+                f"Lecturer controls are off: no lecturer code was set. Start the dashboards with ${CODE_VAR} set "
+                "(python3 tasks.py present sets one and prints it)."
+            )
+        if not code_matches(code, self._code):
+            raise WrongCode("That lecturer code is not right; nothing was changed.")
+
+    def _upsert_state(self, connection: Connection, poll_id: str, *, is_open: bool, round_: int) -> None:
+        values = {"poll_id": poll_id, "is_open": is_open, "round": round_, "changed_at": _now()}
+        insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(polls).values(**values)
+        connection.execute(
+            insert.on_conflict_do_update(
+                index_elements=[polls.c.poll_id],
+                set_={"is_open": insert.excluded.is_open, "round": insert.excluded.round, "changed_at": insert.excluded.changed_at},
+            )
+        )
+
+    def set_open(self, poll_id: str, is_open: bool, *, code: str) -> PollState:
+        """Open or close a poll (lecturer code needed). Closing keeps the votes."""
+        self._require(code)
+        with self._transaction("change a poll in") as connection:
+            state = self._state(connection, poll_id)
+            self._upsert_state(connection, poll_id, is_open=is_open, round_=state.round)
+            return PollState(poll_id, is_open, state.round)
+
+    def reset(self, poll_id: str, *, code: str) -> PollState:
+        """Start a new, empty round (lecturer code needed); earlier rounds stay in the store. Open stays open."""
+        self._require(code)
+        with self._transaction("reset a poll in") as connection:
+            state = self._state(connection, poll_id)
+            self._upsert_state(connection, poll_id, is_open=state.is_open, round_=state.round + 1)
+            return PollState(poll_id, state.is_open, state.round + 1)
