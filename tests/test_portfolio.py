@@ -19,10 +19,13 @@ from hypothesis import strategies as st
 from widgets.content import load_exercises
 from widgets.export import DATA_MARKER, EXPORT_SCHEMA_VERSION
 from widgets.portfolio import (
+    CLASS_ANSWER_KINDS,
     MAX_IMPORT_BYTES,
     ChapterProgress,
     PortfolioError,
     PortfolioView,
+    class_answers,
+    export_class_answers,
     export_html,
     export_markdown,
     parse_export,
@@ -290,6 +293,44 @@ class TestParseExportAndImport:
         assert page.count("<!--") == 1 and page.count("-->") == 1
 
 
+# --------------------------------------------------------------------------- the class answers file
+
+
+class TestClassAnswersFile:
+    def test_holds_only_choice_number_sorting_and_rating_answers_and_no_learner_id(self, store: AnswerStore) -> None:
+        store.save("01.5", "categorise", {"placements": {"a": "connectedness"}})
+        store.save("01.6", "likert", {"ratings": {"c": 4}})
+        store.save("02.lab.care-plan", "language_lab", {"rewrites": {"s1": "MY-OWN-REWRITE"}})
+        text = export_class_answers(store.all_latest(), CHAPTERS, now=NOW)
+        imported = parse_export(text.encode("utf-8"))
+        assert [(a.question_id, a.kind) for a in imported.answers] == [
+            ("01.1", "single_choice"), ("01.4", "numeric"), ("01.5", "categorise"), ("01.6", "likert"),
+        ]  # fmt: skip
+        assert imported.learner_id is None and "learner_id" not in data_of(text)
+        assert store.learner_id not in text
+        assert text.startswith("# Class answers") and "4 answers in 1 chapter." in text
+
+    def test_no_reflection_text_anywhere_in_the_file(self, store: AnswerStore) -> None:
+        text = export_class_answers(store.all_latest(), CHAPTERS, now=NOW)
+        assert "Ask about goals" not in text and "alert(1)" not in text and "I will listen" not in text
+        assert '"reflection"' not in text and "vignette" not in without_data(text).split("Below is everything")[1]
+
+    def test_the_answers_it_holds_are_the_latest_ones_as_saved(self, store: AnswerStore) -> None:
+        store.save("01.4", "numeric", {"value": 30.0})
+        answers = parse_export(export_class_answers(store.all_latest(), CHAPTERS)).answers
+        assert [a.answer for a in answers if a.question_id == "01.4"] == [{"value": 30.0}]
+
+    def test_class_answers_keeps_exactly_the_class_kinds(self) -> None:
+        kinds = ["single_choice", "multiple_choice", "numeric", "categorise", "likert", "reflection", "vignette", "language_lab"]
+        answers = [saved(f"01.{n}", {}, kind=kind) for n, kind in enumerate(kinds, start=1)]
+        assert [a.kind for a in class_answers(answers)] == kinds[:5]
+        assert set(kinds[:5]) == CLASS_ANSWER_KINDS
+
+    def test_an_empty_file_still_parses_with_no_answers(self) -> None:
+        text = export_class_answers([saved("01.11", {"text": "private"})], CHAPTERS, now=NOW)
+        assert parse_export(text).answers == () and "private" not in text and "0 answers in 0 chapters." in text
+
+
 # --------------------------------------------------------------------------- store additions
 
 
@@ -362,6 +403,25 @@ class TestPortfolioView:
         assert "Your latest saved answers" in downloads(view.links.value)["md"]
         assert "09 · My portfolio: 2 of 2" in view.chart.outputs[0]["data"]["text/plain"]
 
+    def test_class_file_button_gives_a_download_without_reflections_or_learner_id(self, store: AnswerStore) -> None:
+        view = PortfolioView(store, None)
+        view.include_id.value = True  # the class file never carries the id, whatever this box says
+        view.class_button.click()
+        found = re.findall(r'download="([^"]+)" href="data:text/markdown;charset=utf-8;base64,([A-Za-z0-9+/=]+)"', view.class_links.value)
+        assert len(found) == 1 and re.fullmatch(r"recovery-workbook-class-answers-\d{4}-\d{2}-\d{2}\.md", found[0][0])
+        text = base64.b64decode(found[0][1]).decode("utf-8")
+        assert [a.question_id for a in parse_export(text).answers] == ["01.1", "01.4"]
+        assert store.learner_id not in text and "Ask about goals" not in text and "alert(1)" not in text
+        assert "2 answers; no learner id." in view.class_links.value
+        assert "Left out: 3 other saved answers" in view.class_links.value
+        assert view.links.value == ""
+
+    def test_class_file_button_with_nothing_to_share_says_so(self, empty: AnswerStore) -> None:
+        empty.save("09.1", "reflection", {"text": "only a reflection"})
+        view = PortfolioView(empty, None)
+        view.class_button.click()
+        assert "nothing to share yet" in view.class_links.value and "download=" not in view.class_links.value
+
     def test_uploading_an_export_imports_it_and_shows_the_counts(self, store: AnswerStore, empty: AnswerStore) -> None:
         data = export_html(store.all_latest(), CHAPTERS).encode("utf-8")
         view = PortfolioView(empty, None)
@@ -391,18 +451,21 @@ class TestPortfolioView:
     def test_delete_with_confirmation_empties_the_answers_and_clears_the_links(self, store: AnswerStore) -> None:
         view = PortfolioView(store, None)
         view.export_button.click()
+        view.class_button.click()
         view.confirm.value = True
         assert not view.delete_button.disabled
         view.delete_button.click()
         assert store.all_latest() == [] and rows(store) == []
         assert "5 saved answers deleted" in view.status.value
         assert view.links.value == "" and not view.confirm.value and view.delete_button.disabled
+        assert view.class_links.value == ""
         assert "No answers saved yet" in view.saved.value
 
     def test_without_a_store_the_problem_is_shown_and_the_actions_are_off(self) -> None:
         view = PortfolioView(None, "Your answers are not being saved. The file is broken.")
         assert "The file is broken." in view.problems.value
         assert view.export_button.disabled and view.upload.disabled and view.confirm.disabled
+        assert view.class_button.disabled
         view.import_file(b"anything", "x.md")
         assert "Nothing was imported" in view.status.value
 

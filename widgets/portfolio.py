@@ -5,6 +5,10 @@ Pure logic first: :func:`progress` counts answered questions per chapter;
 Markdown file, and a standalone HTML page), each ending with the
 machine-readable data block of :mod:`widgets.export`; :func:`parse_export`
 reads that block back and checks its schema version and checksum.
+:func:`export_class_answers` writes the anonymised class answers file that a
+student hands to the lecturer's class-results board
+(:mod:`widgets.classresults`): the same data block, with no learner id and only
+the answers in :data:`CLASS_ANSWER_KINDS` (no reflections, no other writing).
 
 The view, :class:`PortfolioView`, reads the answer store, calls those functions
 and puts their results into its widgets. Anything the student wrote is escaped
@@ -50,12 +54,16 @@ from .markup import STYLE, feedback_box, markdown, notice
 from .store import AnswerStore, SavedAnswer, StoreError
 
 __all__ = [
+    "CLASS_ANSWER_KINDS",
+    "CLASS_FILE_TITLE",
     "LOG_TITLE",
     "MAX_IMPORT_BYTES",
     "ChapterProgress",
     "ImportedAnswers",
     "PortfolioError",
     "PortfolioView",
+    "class_answers",
+    "export_class_answers",
     "export_html",
     "export_markdown",
     "parse_export",
@@ -305,6 +313,56 @@ def export_html(
     )
 
 
+# --------------------------------------------------------------------------- the class answers file
+
+CLASS_FILE_TITLE = "Class answers: Recovery-Oriented Practice Workbook"
+CLASS_ANSWER_KINDS = frozenset({"single_choice", "multiple_choice", "numeric", "categorise", "likert"})
+"""The kinds of answer a class answers file carries: choices, numbers, sortings and ratings.
+
+Reflections, case-vignette paths and language-lab rewrites are left out: they are
+the student's own writing (or of no use to the class board)."""
+
+_CLASS_PURPOSE = (
+    "Your latest answers to the workbook's choice, number, sorting and rating questions, for your lecturer's "
+    "class-results board. The file is anonymised: it has no learner id and no name, and it leaves out your "
+    "reflections and everything else you wrote in your own words. Below is everything it holds."
+)
+
+
+def class_answers(answers: Iterable[SavedAnswer]) -> list[SavedAnswer]:
+    """The answers that go into a class answers file: only the kinds in :data:`CLASS_ANSWER_KINDS`.
+
+    Examples
+    --------
+    >>> kept = class_answers([
+    ...     SavedAnswer("01.1", "single_choice", {"chosen": ["x"]}, "2025-01-01T00:00:00+00:00"),
+    ...     SavedAnswer("01.11", "reflection", {"text": "private"}, "2025-01-01T00:00:00+00:00"),
+    ... ])
+    >>> [a.question_id for a in kept]
+    ['01.1']
+    """
+    return [saved for saved in answers if saved.kind in CLASS_ANSWER_KINDS]
+
+
+def export_class_answers(
+    answers: Iterable[SavedAnswer], chapters: Mapping[str, ExerciseFile], *, now: datetime | None = None
+) -> str:
+    """The anonymised class answers file (Markdown): a short note, the answers it holds, then the data block.
+
+    Only the kinds in :data:`CLASS_ANSWER_KINDS` are written, never a learner id;
+    :func:`parse_export` reads the file like any other export. Pass the latest
+    answers (``AnswerStore.all_latest()``).
+    """
+    shared = class_answers(answers)
+    when, stamp = _stamp(now)
+    sections = export_sections(shared, chapters)
+    lines = [f"# {CLASS_FILE_TITLE}", "", f"Exported {stamp}. {_CLASS_PURPOSE}"]
+    lines += ["", f"{_plural(len(shared), 'answer')} in {_plural(len(sections), 'chapter')}."]
+    lines += sections_markdown(sections)
+    lines += ["", data_block(shared, learner_id=None, now=when)]
+    return "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------- import
 
 
@@ -510,6 +568,13 @@ class PortfolioView:
         )  # fmt: skip
         self.export_button.on_click(lambda _button: self.prepare_export())
         self.links = ipw.HTML()
+        self.class_button = ipw.Button(
+            description="Prepare a class answers file",
+            tooltip="Prepare an anonymised file of your answers (no learner id, no reflections) for your lecturer",
+            layout=ipw.Layout(width="auto"),
+        )
+        self.class_button.on_click(lambda _button: self.prepare_class_file())
+        self.class_links = ipw.HTML()
         self.upload = ipw.FileUpload(
             accept=".md,.html", multiple=False, description="Import a log", layout=ipw.Layout(width="auto"),
             tooltip="Choose a reflective log (.md or .html) exported by this workbook",
@@ -526,7 +591,7 @@ class PortfolioView:
         self.delete_button.on_click(lambda _button: self.delete())
         self.status = ipw.HTML()
         if store is None:
-            for control in (self.export_button, self.upload, self.confirm, self.refresh_button):
+            for control in (self.export_button, self.class_button, self.upload, self.confirm, self.refresh_button):
                 control.disabled = True
         self.container = ipw.VBox(
             [
@@ -539,6 +604,13 @@ class PortfolioView:
                     "them, and a copy that this chapter can import again.</p>"
                 ),
                 self.include_id, self.export_button, self.links,
+                ipw.HTML(
+                    "<h3>Share your answers with your lecturer</h3><p>A class answers file holds only your "
+                    "answers to the choice, number, sorting and rating questions: no learner id, no name, no "
+                    "reflections and nothing else you wrote. Your lecturer can drop the files of the whole class "
+                    "onto the class-results board to see how the class answered.</p>"
+                ),
+                self.class_button, self.class_links,
                 ipw.HTML(
                     "<h3>Import a log</h3><p>Choose a <code>.md</code> or <code>.html</code> log exported by this "
                     "workbook, for example on another computer. Its answers are added to yours; answers you already "
@@ -575,6 +647,49 @@ class PortfolioView:
 
     def _clear_links(self) -> None:
         self.links.value = ""
+
+    def prepare_class_file(self) -> None:
+        """Build the anonymised class answers file from the latest answers and show its download link."""
+        self.refresh()
+        if self.store is None:
+            return
+        try:
+            answers = self.store.all_latest()
+        except StoreError as error:
+            self.class_links.value = notice("error", str(error))
+            return
+        now = datetime.now(UTC)
+        try:
+            text = export_class_answers(answers, self.chapters, now=now)
+        except (TypeError, ValueError) as error:
+            self.class_links.value = notice(
+                "error", f"The class answers file could not be prepared ({error}). Your answers are unchanged."
+            )
+            return
+        shared = len(class_answers(answers))
+        if not shared:
+            self.class_links.value = notice(
+                "warning",
+                "There is nothing to share yet: a class answers file holds answers to choice, number, sorting and "
+                "rating questions, and you have not saved any.",
+            )
+            return
+        link = _download_link(
+            text, filename=f"recovery-workbook-class-answers-{now:%Y-%m-%d}.md", mime="text/markdown",
+            label="Download the class answers file (.md)",
+        )  # fmt: skip
+        left_out = len(answers) - shared
+        left = (
+            f" Left out: {_plural(left_out, 'other saved answer')} (reflections, case vignettes, language labs)."
+            if left_out
+            else ""
+        )
+        self.class_links.value = feedback_box(
+            "info",
+            f"<p>{link}</p><p>{_plural(shared, 'answer')}; no learner id.{left} Give the file to your lecturer "
+            "as they ask (for example by uploading it to your course page).</p>",
+            title="Your class answers file is ready",
+        )
 
     def prepare_export(self) -> None:
         """Build both files from the latest answers and show their download links."""
@@ -655,6 +770,7 @@ class PortfolioView:
             return
         self.confirm.value = False
         self._clear_links()
+        self.class_links.value = ""
         self.status.value = feedback_box(
             "info",
             f"<p>{_plural(deleted, 'saved answer')} deleted (including earlier versions). The answers file is kept, "
