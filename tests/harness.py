@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+LECTURER_CODE = "test-lecturer-code"
+"""The lecturer code the test servers start with."""
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 ALLOWED_PAGE_ERRORS = ("r.setData is not a function",)
 """jupyterlab-plotly's harmless error after each ``fig.show()`` chart in Voilà."""
@@ -52,6 +54,8 @@ def jupyter_env(db_path: Path) -> dict[str, str]:
         filter(None, [str(ROOT / "etc" / "jupyter"), env.get("JUPYTER_CONFIG_PATH")])
     )
     env["RECOVERY_WORKBOOK_DB"] = str(db_path)
+    env["RECOVERY_CLASS_DB"] = str(db_path.with_name("class.sqlite3"))
+    env["RECOVERY_LECTURER_CODE"] = LECTURER_CODE
     return env
 
 
