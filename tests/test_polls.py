@@ -1,0 +1,243 @@
+"""Poll content, the tally, the student's vote and the lecturer's board, in the kernel."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from widgets.classstore import ClassStore, ClassStoreError, PollState
+from widgets.polls import (
+    MAX_WRONG_CODES,
+    PollBoard,
+    PollError,
+    PollView,
+    chime_explorer,
+    load_chime,
+    load_polls,
+    poll_board,
+    poll_options,
+    tally_html,
+)
+from widgets.vignettes import CHIME_IDS, load_frameworks
+
+CODE = "board-code"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ClassStore]:
+    opened = ClassStore(f"sqlite:///{tmp_path / 'class.sqlite3'}", lecturer_code=CODE)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def poll_view(store: ClassStore) -> PollView:
+    poll = load_polls()["chime-hardest"]
+    return PollView(poll, poll_options(poll, load_frameworks()), store)
+
+
+def text(html: str) -> str:
+    import re
+
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+# ---------------------------------------------------------------- content
+
+
+def test_the_shipped_polls_use_known_frameworks_and_chime_has_five_processes_in_order() -> None:
+    polls, frameworks = load_polls(), load_frameworks()
+    assert {"chime-hardest", "chime-my-practice", "top-tip-hardest"} <= set(polls)
+    assert [o.id for o in poll_options(polls["chime-hardest"], frameworks)] == list(CHIME_IDS)
+    assert len(poll_options(polls["top-tip-hardest"], frameworks)) == 10
+    chime = load_chime()
+    assert tuple(p.id for p in chime.processes) == CHIME_IDS and "".join(p.letter for p in chime.processes) == "CHIME"
+    assert "unverified" in chime.sub_themes_status and "97" in chime.about
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        ("polls: []\n", "field 'polls'"),
+        ("polls:\n  - {id: Bad Id, question: q, framework: chime, note: n, source: s}\n", "poll 'Bad Id', field 'id'"),
+        ("polls:\n  - {id: a, question: q, framework: nope, note: n, source: s}\n", "poll 'a', field 'framework'"),
+        ("polls:\n  - {id: a, question: ' ', framework: chime, note: n, source: s}\n", "poll 'a', field 'question'"),
+        ("polls:\n  - {id: a, question: q, framework: chime, note: n}\n", "poll 'a', field 'source'"),
+        ("polls:\n  - {id: a, question: q, framework: chime, note: n, source: s, extra: 1}\n", "poll 'a', field 'extra'"),
+        (
+            "polls:\n  - {id: a, question: q, framework: chime, note: n, source: s}\n"
+            "  - {id: a, question: q, framework: chime, note: n, source: s}\n",
+            "poll 'a', field 'id': the id 'a' is used twice",
+        ),
+        ("polls: [\n", "not valid YAML"),
+        ("- just a list\n", "expected a mapping"),
+    ],
+)
+def test_a_bad_polls_file_names_the_file_the_poll_and_the_field(tmp_path: Path, yaml_text: str, expected: str) -> None:
+    path = tmp_path / "polls.yaml"
+    path.write_text(yaml_text)
+    with pytest.raises(PollError) as caught:
+        load_polls.__wrapped__(path)
+    assert str(path) in str(caught.value) and expected in str(caught.value)
+
+
+def test_a_chime_file_with_a_process_missing_names_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "chime.yaml"
+    source = (Path(__file__).parent.parent / "data" / "class" / "chime.yaml").read_text()
+    path.write_text(source.replace("  - id: chime-identity", "  - id: chime-identityx"))
+    with pytest.raises(PollError, match=r"field 'processes': expected .* found .*chime-identityx"):
+        load_chime.__wrapped__(path)
+    path.write_text(source.replace("    letter: H\n", "    letter: Q\n"))
+    with pytest.raises(PollError, match=r"process 'chime-hope', field 'letter'"):
+        load_chime.__wrapped__(path)
+
+
+# ---------------------------------------------------------------- tally
+
+
+def test_the_tally_shows_every_option_its_count_share_and_the_state_in_words() -> None:
+    poll = load_polls()["chime-hardest"]
+    options = poll_options(poll, load_frameworks())
+    shown = text(tally_html(poll, options, PollState(poll.id, True, 2), {"chime-hope": 3, "chime-identity": 1}))
+    assert "Open: voting now" in shown and "4 votes" in shown and "round 2" in shown
+    assert "3 (75%) (most votes)" in shown and "1 (25%)" in shown and shown.count("0 (0%)") == 3
+    closed = text(tally_html(poll, options, PollState(poll.id, False, 1), {}))
+    assert "Closed: not taking votes" in closed and "0 votes" in closed and "most votes" not in closed
+
+
+def test_votes_for_an_option_no_longer_offered_are_counted_apart() -> None:
+    poll = load_polls()["chime-hardest"]
+    shown = text(tally_html(poll, poll_options(poll, load_frameworks()), PollState(poll.id, True, 1), {"gone": 2}))
+    assert "Another option (no longer offered)" in shown and "2 (100%)" in shown
+
+
+# ---------------------------------------------------------------- the student's vote
+
+
+def test_voting_needs_an_open_poll_and_a_choice(poll_view: PollView, store: ClassStore) -> None:
+    assert poll_view.vote_button.disabled and "closed" in poll_view.tally.value
+    poll_view.choice.value = "chime-hope"
+    poll_view.cast()
+    assert "closed" in poll_view.status.value and store.tally("chime-hardest")[1] == {}
+    store.set_open("chime-hardest", True, code=CODE)
+    poll_view.refresh()
+    assert not poll_view.vote_button.disabled and "after you vote" in poll_view.tally.value
+    poll_view.choice.value = None
+    poll_view.cast()
+    assert "Choose one option first" in poll_view.status.value
+
+
+def test_a_changed_vote_replaces_the_first_and_totals_appear_after_voting(poll_view: PollView, store: ClassStore) -> None:
+    store.set_open("chime-hardest", True, code=CODE)
+    poll_view.choice.value = "chime-hope"
+    poll_view.vote_button.click()
+    assert "Vote saved" in poll_view.status.value and "Hope and optimism" in poll_view.status.value
+    poll_view.choice.value = "chime-meaning"
+    poll_view.vote_button.click()
+    assert store.tally("chime-hardest")[1] == {"chime-meaning": 1}
+    assert "1 vote" in text(poll_view.tally.value)
+
+
+def test_the_browser_id_is_used_when_well_formed_and_a_returning_browser_sees_its_vote(store: ClassStore) -> None:
+    poll = load_polls()["chime-hardest"]
+    options = poll_options(poll, load_frameworks())
+    store.set_open(poll.id, True, code=CODE)
+    first = PollView(poll, options, store)
+    first.browser.browser_id = "not an id"
+    assert first.voter_id != "not an id"
+    browser = uuid.uuid4().hex
+    first.browser.browser_id = browser
+    assert first.voter_id == browser
+    first.choice.value = "chime-empowerment"
+    first.cast()
+    again = PollView(poll, options, store)  # the same browser after a reload: a new kernel
+    assert again.choice.value is None
+    again.browser.browser_id = browser
+    assert again.choice.value == "chime-empowerment" and "Your vote" in again.status.value
+    again.cast()
+    assert store.tally(poll.id)[1] == {"chime-empowerment": 1}
+
+
+def test_a_store_that_fails_is_a_message_not_a_traceback(poll_view: PollView, store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.set_open("chime-hardest", True, code=CODE)
+
+    def broken(*_args, **_kwargs):
+        raise ClassStoreError("Could not save a vote in the class store: disk I/O error")
+
+    monkeypatch.setattr(store, "vote", broken)
+    monkeypatch.setattr(store, "tally", broken)
+    poll_view.choice.value = "chime-hope"
+    poll_view.cast()
+    assert "not saved" in poll_view.status.value and "disk I/O error" in poll_view.status.value
+    assert "disk I/O error" in poll_view.tally.value
+
+
+def test_without_a_store_the_poll_says_why_and_cannot_be_used(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    box = chime_explorer(url=f"sqlite:///{blocker / 'sub' / 'class.sqlite3'}")
+    html = " ".join(w.value for w in _walk(box) if isinstance(getattr(w, "value", None), str))
+    assert "The class poll is not available" in html
+    assert all(w.disabled for w in _walk(box) if getattr(w, "description", None) == "Vote")
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+def test_the_chime_explorer_shows_each_process_with_unverified_sub_themes(tmp_path: Path) -> None:
+    box = chime_explorer(url=f"sqlite:///{tmp_path / 'class.sqlite3'}")
+    picker = next(w for w in _walk(box) if getattr(w, "description", None) == "Process")
+    detail = next(w for w in _walk(box) if "Sub-themes" in str(getattr(w, "value", "")))
+    picker.value = "chime-empowerment"
+    assert "Empowerment" in detail.value and "Focusing on strengths" in detail.value and "Unverified" in detail.value
+
+
+# ---------------------------------------------------------------- the lecturer's board
+
+
+@pytest.fixture
+def board(store: ClassStore) -> PollBoard:
+    return PollBoard(load_polls(), load_frameworks(), store)
+
+
+def test_the_board_opens_closes_and_restarts_a_poll_with_the_code(board: PollBoard, store: ClassStore) -> None:
+    board.picker.value = "top-tip-hardest"
+    board.code.value = CODE
+    board.open_button.click()
+    assert store.state("top-tip-hardest").is_open and "Open: voting now" in board.tally.value
+    store.vote("top-tip-hardest", uuid.uuid4().hex, "tip-03")
+    board.refresh()
+    assert "1 vote" in text(board.tally.value)
+    board.close_button.click()
+    assert not store.state("top-tip-hardest").is_open and "votes are kept" in board.message.value
+    board.reset_button.click()
+    assert store.state("top-tip-hardest").round == 2 and "0 votes" in text(board.tally.value)
+    assert not store.state("chime-hardest").is_open
+
+
+def test_the_board_refuses_a_wrong_code_and_locks_after_too_many(board: PollBoard, store: ClassStore) -> None:
+    board.code.value = "guess"
+    for _ in range(MAX_WRONG_CODES):
+        board.open_button.click()
+        assert "not right" in board.message.value
+    board.code.value = CODE
+    board.open_button.click()
+    assert "Too many wrong codes" in board.message.value
+    assert store.state(board.picker.value) == PollState(board.picker.value, False, 1)
+
+
+def test_a_question_with_html_in_it_is_shown_as_text(store: ClassStore) -> None:
+    poll = load_polls()["chime-hardest"].model_copy(update={"question": "<script>alert(1)</script> which?"})
+    view = PollView(poll, poll_options(poll, load_frameworks()), store)
+    assert "<script>" not in view.widget.children[1].value and "&lt;script&gt;" in view.widget.children[1].value
+
+
+def test_poll_board_entry_point_builds(tmp_path: Path) -> None:
+    box = poll_board(url=f"sqlite:///{tmp_path / 'class.sqlite3'}")
+    assert any(getattr(w, "description", None) == "Lecturer code" for w in _walk(box))
