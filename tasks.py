@@ -3,7 +3,7 @@
 
     python3 tasks.py lab     # create/reuse .venv, install, start JupyterLab on workbooks/
     python3 tasks.py test    # create/reuse .venv with the test extra, run the whole suite
-    python3 tasks.py present # serve the seminar dashboards with Voila on 127.0.0.1:8866
+    python3 tasks.py present # serve the seminar dashboards with Voila on 127.0.0.1:8866, large type
 
 The virtual environment lives in ``.venv`` beside this file and is reinstalled
 only when ``pyproject.toml`` changes. Extra arguments after ``test`` go to pytest.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import subprocess
 import sys
 import venv
@@ -50,8 +51,8 @@ def jupyter_environment() -> dict[str, str]:
     return env
 
 
-def run(command: list[str | Path]) -> int:
-    return subprocess.run(command, cwd=ROOT, env=jupyter_environment()).returncode
+def run(command: list[str | Path], env: dict[str, str] | None = None) -> int:
+    return subprocess.run(command, cwd=ROOT, env=env or jupyter_environment()).returncode
 
 
 def main(argv: list[str]) -> int:
@@ -64,8 +65,13 @@ def main(argv: list[str]) -> int:
         )
     if task == "present":
         ensure_environment(None)
-        preheat = ["--preheat_kernel=True", "--pool_size=1"]
-        return run([BIN / "voila", "--Voila.ip=127.0.0.1", "--port=8866", *preheat, *rest, ROOT / "workbooks" / "dashboards"])
+        env = jupyter_environment()
+        if not env.get("RECOVERY_LECTURER_CODE", "").strip():
+            env["RECOVERY_LECTURER_CODE"] = secrets.token_hex(4)
+            print(f"Lecturer code for the poll board: {env['RECOVERY_LECTURER_CODE']}", flush=True)
+            print("(set RECOVERY_LECTURER_CODE to choose your own)", flush=True)
+        look = ["--template=projector", "--preheat_kernel=True", "--pool_size=1"]
+        return run([BIN / "voila", "--Voila.ip=127.0.0.1", "--port=8866", *look, *rest, ROOT / "workbooks" / "dashboards"], env)
     if task == "test":
         ensure_environment("test")
         return run([PYTHON, "-m", "pytest", "--nbval-lax", "--doctest-modules", "tests", "widgets", "workbooks", *rest])

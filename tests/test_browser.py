@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,11 +11,9 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.harness import (
-    CHROMIUM_ARGS,
     ROOT,
     PageWatch,
     VoilaServer,
-    chromium_path,
     jupyterlab_server,
     voila_server,
     wait_until_rendered,
@@ -29,22 +26,6 @@ pytestmark = pytest.mark.browser
 
 CHAPTER = "01-understanding-recovery"
 EXERCISES = load_exercises(CHAPTER)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    executable = chromium_path()
-    if executable is None:
-        message = "Debian's chromium is not installed (apt-get install -y chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -319,27 +300,4 @@ def test_portfolio_exports_from_voila_and_typed_html_stays_text_everywhere(brows
     assert page.evaluate("window.__injected") is False  # type: ignore[attr-defined]
     assert page.locator(".rw-portfolio b", has_text="bold?").count() == 0
     assert seen.external_requests == [] and seen.unexpected_page_errors() == []
-    page.close()
-
-
-@pytest.fixture(scope="module")
-def dark_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
-    folder = tmp_path_factory.mktemp("voila-dark")
-    with voila_server(ROOT / "workbooks", folder / "answers.sqlite3", folder / "voila.log", extra=["--theme=dark"]) as running:
-        yield running
-
-
-@pytest.mark.parametrize("dashboard", [n for n in NOTEBOOKS if n.startswith("dashboards/")])
-def test_dashboard_in_the_dark_theme_is_axe_clean(browser, dark_server: VoilaServer, dashboard: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    seen = watch(page)
-    page.goto(dark_server.render_url(dashboard))
-    wait_until_rendered(page, widgets=1)
-    page.wait_for_timeout(500)
-    assert page.locator("body.theme-dark").count() == 1
-    results = Axe().run(page)
-    bad = [f"{v['impact']}: {v['id']}" for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
-    assert bad == [] and seen.external_requests == []
     page.close()
