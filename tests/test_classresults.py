@@ -1,0 +1,627 @@
+"""The class-results board: reading many answers files, aggregating them per question, and the view."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from html import escape
+from typing import Any
+
+import ipywidgets as ipw
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from widgets import classresults
+from widgets.classresults import (
+    CLASS_SEED,
+    MAX_CLASS_FILES,
+    SYNTHETIC_CLASS_LABEL,
+    ClassResults,
+    ClassResultsView,
+    QuestionResult,
+    Tally,
+    answers_frame,
+    class_results,
+    class_results_board,
+    display_name,
+    question_html,
+    read_class_files,
+    results_html,
+    skipped_html,
+    summary_html,
+    synthetic_class_files,
+)
+from widgets.content import load_exercises
+from widgets.export import (
+    DATA_FORMAT,
+    DATA_MARKER,
+    EXPORT_SCHEMA_VERSION,
+    answers_sha256,
+)
+from widgets.portfolio import (
+    MAX_IMPORT_BYTES,
+    export_class_answers,
+    export_markdown,
+    parse_export,
+)
+from widgets.store import SavedAnswer
+
+CHAPTER_01 = load_exercises("01-understanding-recovery")
+CHAPTERS = {"01": CHAPTER_01}
+NOW = datetime(2025, 3, 4, 5, 6, tzinfo=UTC)
+SECRET = "MY-PRIVATE-REFLECTION <script>alert('x')</script> & more"
+"""Reflection text that must never reach the board."""
+NASTY_NAME = "<script>alert(1)</script>.md"
+
+
+def option(question_id: str, index: int) -> str:
+    return CHAPTER_01.question(question_id).options[index].text  # type: ignore[union-attr]
+
+
+def chosen(question_id: str, *indices: int) -> dict[str, list[str]]:
+    return {"chosen": [option(question_id, i) for i in indices]}
+
+
+def at(minute: int, *, offset: str = "+00:00", hour: int = 10) -> str:
+    return f"2025-01-02T{hour:02d}:{minute:02d}:00.000{offset}"
+
+
+def answer(question_id: str, kind: str, value: Any, when: str = "") -> SavedAnswer:
+    return SavedAnswer(question_id, kind, value, when or at(int(question_id.split(".")[1])))
+
+
+ALL_RIGHT = {f"s{n:02d}": c for n, c in enumerate(
+    ["connectedness"] * 3 + ["hope"] * 2 + ["identity"] * 2 + ["meaning"] * 2 + ["empowerment"] * 3, start=1
+)}  # fmt: skip
+
+
+def student(number: int) -> list[SavedAnswer]:
+    """Four hand-made students; see TestAggregation for what the class adds up to."""
+    if number == 1:
+        return [
+            answer("01.1", "single_choice", chosen("01.1", 0)),
+            answer("01.2", "multiple_choice", chosen("01.2", 0, 1, 2, 3)),
+            answer("01.4", "numeric", {"value": 26.5}),
+            answer("01.5", "categorise", {"placements": dict(ALL_RIGHT)}),
+            answer("01.6", "likert", {"ratings": {"c": 5, "h": 4}}),
+        ]
+    if number == 2:
+        return [
+            answer("01.1", "single_choice", chosen("01.1", 1)),
+            answer("01.2", "multiple_choice", chosen("01.2", 0, 1, 2, 3, 4)),
+            answer("01.4", "numeric", {"value": 27.5}),
+            answer("01.5", "categorise", {"placements": {**ALL_RIGHT, "s02": "identity", "s06": "hope"}}),
+            answer("01.6", "likert", {"ratings": {"c": 3, "h": 2, "i": 1}}),
+            answer("01.11", "reflection", {"text": SECRET}),
+        ]
+    if number == 3:
+        return [
+            answer("01.1", "single_choice", chosen("01.1", 1)),
+            answer("01.2", "multiple_choice", chosen("01.2", 0, 1, 2)),
+            answer("01.4", "numeric", {"value": 26.46}),
+            answer("01.5", "categorise", {"placements": {**ALL_RIGHT, "s02": "identity", "s12": None}}),
+        ]
+    return [
+        answer("01.1", "single_choice", chosen("01.1", 2)),
+        answer("01.2", "multiple_choice", chosen("01.2", 0, 1, 2, 3, 4)),
+        answer("01.6", "likert", {"ratings": {"c": 4}}),
+    ]
+
+
+def class_file(answers: Sequence[SavedAnswer]) -> bytes:
+    return export_class_answers(answers, CHAPTERS, now=NOW).encode("utf-8")
+
+
+def log_file(answers: Sequence[SavedAnswer]) -> bytes:
+    """A reflective log (keeps reflections), as a student might hand in instead."""
+    return export_markdown(answers, CHAPTERS, now=NOW).encode("utf-8")
+
+
+def hand_made_class() -> list[tuple[str, bytes]]:
+    return [
+        ("ana.md", class_file(student(1))),
+        ("ben.md", log_file(student(2))),
+        ("cai.md", class_file(student(3))),
+        ("dee.md", class_file(student(4))),
+    ]
+
+
+def result_of(results: ClassResults, question_id: str) -> QuestionResult:
+    return next(q for q in results.questions if q.question_id == question_id)
+
+
+def block(records: list[dict[str, Any]], **changes: Any) -> bytes:
+    """A data block with a valid checksum around ``records`` (which need not be valid answers)."""
+    data = {"format": DATA_FORMAT, "schema_version": EXPORT_SCHEMA_VERSION, "answers": records}
+    data["answers_sha256"] = answers_sha256(records)
+    data.update(changes)
+    return f"<!-- {DATA_MARKER} {json.dumps(data)} -->".encode()
+
+
+def record(question_id: str, kind: str, value: Any, when: str = "2025-01-02T10:00:00.000+00:00") -> dict[str, Any]:
+    return {"question_id": question_id, "kind": kind, "answer": value, "saved_at": when}
+
+
+def descendants(widget: ipw.Widget) -> Iterator[ipw.Widget]:
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from descendants(child)
+
+
+def page_state(widget: ipw.Widget) -> str:
+    """Everything the widgets send to the page (bar the upload's own copy of the files), as one string."""
+    return json.dumps([w.get_state() for w in descendants(widget) if not isinstance(w, ipw.FileUpload)], default=str)
+
+
+def uploaded(files: Sequence[tuple[str, bytes]]) -> tuple[dict[str, Any], ...]:
+    """The value a FileUpload widget gets when ``files`` are chosen."""
+    return tuple(
+        {"name": name, "type": "text/markdown", "size": len(data), "content": memoryview(data), "last_modified": NOW}
+        for name, data in files
+    )
+
+
+# ----------------------------------------------------------------------------- reading files
+
+
+class TestReadingFiles:
+    @pytest.mark.parametrize(
+        ("data", "reason"),
+        [
+            (b"\xff\xfe# notes in UTF-16", "not UTF-8"),
+            (b"# My notes\n\nNothing here.\n", "no workbook data"),
+            (b"", "no workbook data"),
+            (b"x" * (MAX_IMPORT_BYTES + 1), "too large"),
+            (b"<!-- recovery-workbook-data {not json} -->", "cannot be read"),
+            (b'<!-- recovery-workbook-data {"format": "something-else"} -->', "not a Recovery-Oriented"),
+        ],
+        ids=["not-utf8", "no-data-block", "empty", "too-large", "not-json", "other-format"],
+    )
+    def test_a_file_that_is_not_an_export_is_skipped_with_its_name_and_reason(self, data: bytes, reason: str) -> None:
+        batch = read_class_files([("broken.md", data)])
+        assert batch.files == () and len(batch.skipped) == 1
+        assert batch.skipped[0].name == "broken.md" and reason in batch.skipped[0].reason
+
+    def test_an_edited_answer_fails_the_checksum_and_is_skipped(self) -> None:
+        text = class_file(student(1)).decode()
+        edited = text.replace('"value": 26.5', '"value": 99.0')
+        assert edited != text
+        batch = read_class_files([("edited.md", edited.encode())])
+        assert batch.files == () and "do not match their checksum" in batch.skipped[0].reason
+
+    def test_another_schema_version_is_skipped(self) -> None:
+        text = class_file(student(1)).decode().replace('"schema_version": 1', '"schema_version": 2')
+        batch = read_class_files([("v2.md", text.encode())])
+        assert "version is 2; this workbook reads version 1 only" in batch.skipped[0].reason
+
+    def test_a_truncated_file_is_skipped(self) -> None:
+        text = class_file(student(1)).decode()
+        cut = read_class_files([("cut.md", text[: text.index("answers_sha256")].encode())])
+        assert "cut short" in cut.skipped[0].reason
+        half = read_class_files([("half.md", text[: len(text) // 3].encode())])
+        assert "no workbook data" in half.skipped[0].reason
+
+    def test_a_file_with_no_gradeable_answers_is_skipped_with_a_reason(self) -> None:
+        only_reflection = log_file([answer("01.11", "reflection", {"text": SECRET})])
+        only_vignette = log_file([answer("03.vignette.x", "vignette", {"path": ["a"], "finished": True}, at(1))])
+        empty = class_file([])
+        batch = read_class_files([("r.md", only_reflection), ("v.md", only_vignette), ("e.md", empty)])
+        assert batch.files == ()
+        reasons = {s.name: s.reason for s in batch.skipped}
+        assert "no answers to the workbook's choice, number, sorting or rating questions" in reasons["r.md"]
+        assert "It holds only 1 reflection." in reasons["r.md"] and SECRET not in reasons["r.md"]
+        assert "nothing from it to show" in reasons["v.md"] and "nothing from it to show" in reasons["e.md"]
+
+    def test_a_duplicate_is_skipped_naming_the_earlier_file(self) -> None:
+        same = class_file(student(1))
+        batch = read_class_files([("ana.md", same), ("ben.md", class_file(student(2))), ("ana-again.md", same)])
+        assert [f.name for f in batch.files] == ["ana.md", "ben.md"]
+        (skipped,) = batch.skipped
+        assert skipped.name == "ana-again.md"
+        assert skipped.reason.startswith("Duplicate") and "ana.md (file 1)" in skipped.reason
+
+    def test_a_log_and_a_class_file_of_the_same_answers_are_duplicates(self) -> None:
+        answers = student(2)
+        batch = read_class_files([("log.html", log_file(answers)), ("class.md", class_file(answers))])
+        assert len(batch.files) == 1 and "the same as those in log.html (file 1)" in batch.skipped[0].reason
+
+    def test_two_students_with_the_same_choices_at_different_times_are_not_duplicates(self) -> None:
+        first = [answer("01.1", "single_choice", chosen("01.1", 0), at(1))]
+        second = [answer("01.1", "single_choice", chosen("01.1", 0), at(2))]
+        batch = read_class_files([("a.md", class_file(first)), ("b.md", class_file(second))])
+        assert len(batch.files) == 2 and batch.skipped == ()
+
+    def test_a_mixed_batch_keeps_the_good_files_in_order(self) -> None:
+        good = hand_made_class()
+        mixed = [good[0], ("junk.md", b"junk"), good[1], ("bad.html", b"\xff"), good[2], ("dup.md", good[0][1]), good[3]]
+        batch = read_class_files(mixed)
+        assert [f.name for f in batch.files] == ["ana.md", "ben.md", "cai.md", "dee.md"]
+        assert [s.name for s in batch.skipped] == ["junk.md", "bad.html", "dup.md"]
+        assert class_results(batch.files, CHAPTERS).files == 4
+
+    def test_files_beyond_the_cap_are_listed_not_read(self) -> None:
+        files = synthetic_class_files(5, seed=3, chapters=CHAPTERS)
+        batch = read_class_files(files, max_files=3)
+        assert len(batch.files) == 3
+        assert [s.name for s in batch.skipped] == ["synthetic-student-004.md", "synthetic-student-005.md"]
+        assert all("at most 3 files" in s.reason for s in batch.skipped)
+        assert MAX_CLASS_FILES == 500
+
+    def test_files_beyond_the_total_size_are_listed_not_read(self) -> None:
+        files = synthetic_class_files(3, seed=3, chapters=CHAPTERS)
+        limit = len(files[0][1]) + len(files[1][1])
+        batch = read_class_files(files, max_total_bytes=limit)
+        assert len(batch.files) == 2 and "limit of" in batch.skipped[0].reason
+
+    def test_the_latest_answer_by_time_is_used_not_the_last_in_the_file(self) -> None:
+        # 11:30 at +02:00 is 09:30 UTC: earlier than 10:00 UTC although it sorts later as text.
+        answers = [
+            answer("01.1", "single_choice", chosen("01.1", 0), at(0, hour=10)),
+            answer("01.1", "single_choice", chosen("01.1", 3), at(30, hour=11, offset="+02:00")),
+            answer("01.4", "numeric", {"value": 1.0}, at(0, hour=9)),
+            answer("01.4", "numeric", {"value": 26.5}, at(0, hour=12)),
+        ]
+        batch = read_class_files([("history.md", log_file(answers))])
+        results = class_results(batch.files, CHAPTERS)
+        assert result_of(results, "01.1").tallies[0].count == 1 and result_of(results, "01.1").tallies[3].count == 0
+        assert result_of(results, "01.4").correct == 1 and result_of(results, "01.4").answered == 1
+
+    def test_reflection_text_is_dropped_as_the_file_is_read(self) -> None:
+        (read,) = read_class_files([("ben.md", log_file(student(2)))]).files
+        assert ("01.11", "reflection", "") in read.answers
+        assert SECRET not in repr(read) and "MY-PRIVATE" not in repr(read)
+
+    def test_names_are_shown_as_given_but_tidied(self) -> None:
+        assert display_name(NASTY_NAME) == NASTY_NAME
+        assert display_name("a\x00b\r\nc.md") == "a b c.md" and display_name(" \t") == "(unnamed file)"
+        assert len(display_name("n" * 1000)) == 120
+
+    def test_answers_frame_has_one_row_per_answer(self) -> None:
+        batch = read_class_files(hand_made_class())
+        frame = answers_frame(batch.files)
+        assert list(frame.columns) == ["file", "question_id", "kind", "answer_key"]
+        assert len(frame) == batch.answers == 5 + 6 + 4 + 3
+        assert frame.groupby("file").size().tolist() == [5, 6, 4, 3]
+        assert frame.loc[frame["kind"] == "reflection", "answer_key"].tolist() == [""]
+        assert answers_frame([]).empty
+
+
+# ----------------------------------------------------------------------------- aggregation
+
+
+@pytest.fixture(scope="module")
+def results() -> ClassResults:
+    batch = read_class_files(hand_made_class())
+    assert batch.skipped == ()
+    return class_results(batch.files, CHAPTERS)
+
+
+class TestAggregation:
+    def test_every_question_of_the_content_gets_a_result_in_order(self, results: ClassResults) -> None:
+        assert [q.question_id for q in results.questions] == [q.id for q in CHAPTER_01.questions]
+        assert results.files == 4 and results.answers == 18 and results.unknown == ()
+        assert results.chapters == (("01", "Understanding recovery"),)
+
+    def test_single_choice_spread_share_correct_and_most_common_wrong(self, results: ClassResults) -> None:
+        q = result_of(results, "01.1")
+        assert (q.answered, q.files, q.graded, q.correct, q.unfit) == (4, 4, 4, 1, 0)
+        assert [(t.count, t.correct) for t in q.tallies] == [(1, True), (2, False), (1, False), (0, False)]
+        assert q.tallies[0].label.startswith("A. A personal, individual process")
+        assert q.common_wrong == Tally(q.tallies[1].label, 2, False)
+        assert q.share_correct == 0.25 and q.completion == 1.0 and q.key == "A"
+
+    def test_multiple_choice_counts_ticks_per_option_and_the_commonest_wrong_combination(self, results: ClassResults) -> None:
+        q = result_of(results, "01.2")
+        assert [t.count for t in q.tallies] == [4, 4, 4, 3, 2, 0]
+        assert [t.correct for t in q.tallies] == [True, True, True, True, False, False]
+        assert q.correct == 1 and q.common_wrong == Tally("ticked A + B + C + D + E", 2, False)
+        assert q.key == "tick A + B + C + D"
+
+    def test_numeric_values_tolerance_and_completion(self, results: ClassResults) -> None:
+        q = result_of(results, "01.4")
+        assert (q.answered, q.files, q.correct) == (3, 4, 2)  # 26.5 and 26.46 are within 0.05
+        assert {(t.label, t.count, t.correct) for t in q.tallies} == {("26.5%", 1, True), ("26.46%", 1, True), ("27.5%", 1, False)}
+        assert q.common_wrong == Tally("27.5%", 1, False) and q.key == "26.5% (± 0.05)"
+        assert q.completion == 0.75
+
+    def test_categorise_placements_per_statement_and_the_most_common_misplacement(self, results: ClassResults) -> None:
+        q = result_of(results, "01.5")
+        assert (q.answered, q.correct) == (3, 1)
+        assert q.columns == ("Connectedness", "Hope and optimism about the future", "Identity", "Meaning in life",
+                             "Empowerment", "not sorted")  # fmt: skip
+        s02 = q.rows[1]
+        assert [(c.label, c.count, c.correct) for c in s02.cells] == [
+            ("Connectedness", 1, True), ("Hope and optimism about the future", 0, False), ("Identity", 2, False),
+            ("Meaning in life", 0, False), ("Empowerment", 0, False), ("not sorted", 0, False),
+        ]  # fmt: skip
+        assert (s02.answered, s02.right) == (3, 1)
+        assert (q.rows[11].right, q.rows[11].cells[-1].count) == (2, 1)  # s12 left unsorted once
+        assert q.common_wrong is not None and q.common_wrong.count == 2
+        assert q.common_wrong.label.startswith("\u201cWith help from his support worker") and q.common_wrong.label.endswith("sorted as Identity")
+
+    def test_a_statement_left_unsorted_is_not_a_misplacement(self) -> None:
+        unsorted = {**ALL_RIGHT, "s01": None}
+        files = [(f"u{n}.md", class_file([answer("01.5", "categorise", {"placements": unsorted}, at(n))])) for n in range(3)]
+        files.append(("w.md", class_file([answer("01.5", "categorise", {"placements": {**ALL_RIGHT, "s04": "meaning"}}, at(9))])))
+        q = result_of(class_results(read_class_files(files).files, CHAPTERS), "01.5")
+        assert q.correct == 0 and q.rows[0].cells[-1] == Tally("not sorted", 3, False) and q.rows[0].right == 1
+        assert q.common_wrong is not None and q.common_wrong.count == 1 and q.common_wrong.label.endswith("sorted as Meaning in life")
+
+    def test_likert_distribution_and_mean_per_item_without_a_key(self, results: ClassResults) -> None:
+        q = result_of(results, "01.6")
+        assert q.answered == 3 and q.correct is None and q.share_correct is None and q.common_wrong is None
+        c, h, i = q.rows[0], q.rows[1], q.rows[2]
+        assert [t.count for t in c.cells] == [0, 0, 1, 1, 1] and c.mean == 4.0 and c.answered == 3
+        assert [t.count for t in h.cells] == [0, 1, 0, 1, 0] and h.mean == 3.0
+        assert (i.answered, i.mean) == (1, 1.0) and q.rows[3].mean is None
+        assert q.columns[0] == "1 (Not at all confident)" and q.columns[-1] == "5 (Very confident)"
+
+    def test_reflections_count_completion_only(self, results: ClassResults) -> None:
+        q = result_of(results, "01.11")
+        assert (q.answered, q.correct, q.tallies, q.rows) == (1, None, (), ())
+
+    def test_unanswered_questions_show_zero_of_all_files(self, results: ClassResults) -> None:
+        q = result_of(results, "01.3")
+        assert (q.answered, q.files, q.correct, q.common_wrong) == (0, 4, 0, None)
+        assert "Answered by <strong>0 of 4</strong>" in question_html(q) and "No answers to show yet" in question_html(q)
+
+    def test_each_distinct_answer_is_graded_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        calls: list[int] = []
+        real = classresults.grade_single_choice
+
+        def counting(question: Any, index: int) -> Any:
+            calls.append(index)
+            return real(question, index)
+
+        monkeypatch.setattr(classresults, "grade_single_choice", counting)
+        files = [(f"s{n}.md", class_file([answer("01.1", "single_choice", chosen("01.1", n % 2), at(n))])) for n in range(30)]
+        results = class_results(read_class_files(files).files, CHAPTERS)
+        assert sorted(calls) == [0, 1] and result_of(results, "01.1").correct == 15
+
+    def test_questions_not_in_the_content_are_reported_not_shown(self) -> None:
+        files = [
+            ("a.md", block([record("01.1", "single_choice", chosen("01.1", 0)), record("01.99", "single_choice", {"chosen": ["Gone"]})])),
+            ("b.md", block([record("01.99", "numeric", {"value": 3}, "2025-01-03T00:00:00+00:00")])),
+        ]  # fmt: skip
+        results = class_results(read_class_files(files).files, CHAPTERS)
+        assert results.unknown == (("01.99", 2),) and results.files == 2
+        page = results_html(results)
+        assert "Questions not in the workbook" in page and "01.99 (2 files)" in page and "Gone" not in page
+
+    def test_answers_that_no_longer_fit_are_counted_apart(self) -> None:
+        files = [
+            ("a.md", block([record("01.1", "single_choice", {"chosen": ["An option the exercise no longer has"]})])),
+            ("b.md", block([record("01.1", "numeric", {"value": 2}, "2025-01-03T00:00:00+00:00")])),
+            ("c.md", block([record("01.1", "single_choice", chosen("01.1", 0), "2025-01-04T00:00:00+00:00")])),
+            ("d.md", block([record("01.5", "categorise", {"placements": {"s01": "nowhere"}})])),
+            ("e.md", block([record("01.6", "likert", {"ratings": {"c": 9}}), record("01.4", "numeric", {"value": True})])),
+            ("f.md", block([record("01.1", "multiple_choice", chosen("01.1", 0), "2025-01-05T00:00:00+00:00")])),
+        ]
+        results = class_results(read_class_files(files).files, CHAPTERS)
+        q = result_of(results, "01.1")
+        assert (q.answered, q.unfit, q.graded, q.correct) == (4, 3, 1, 1)  # a kind that is not the question's type does not fit
+        assert "3 answers do not fit this exercise" in question_html(q) and "no longer has" not in question_html(q)
+        assert [result_of(results, i).unfit for i in ("01.5", "01.6", "01.4")] == [1, 1, 1]
+        assert sum(t.count for row in result_of(results, "01.6").rows for t in row.cells) == 0
+
+    def test_content_loaded_by_default_covers_every_chapter(self) -> None:
+        results = class_results(read_class_files(hand_made_class()).files)
+        assert len(results.chapters) >= 10 and result_of(results, "01.1").correct == 1
+
+
+# ----------------------------------------------------------------------------- HTML
+
+
+class TestHtml:
+    def test_question_panel_shows_completion_correct_key_and_wrong_answer_with_symbols_and_words(self, results: ClassResults) -> None:
+        html = question_html(result_of(results, "01.1"))
+        assert "Answered by <strong>4 of 4</strong> files (100%)" in html
+        assert "1 of 4 correct</strong> (25%)" in html and "Answer key: A." in html
+        assert "Most common wrong answer: <strong>B. The point at which" in html and "(2 files)" in html
+        assert html.count("✔</span> correct") == 1 and "✘</span> most common wrong answer" in html
+        assert re.search(r'class="rw-cr-bar rw-cr-other" style="width:50\.0%"', html)  # B: 2 of 4
+        assert '<caption>01.1: files choosing each option</caption>' in html and 'scope="row"' in html
+
+    def test_sorting_and_rating_tables_mark_the_key_cells(self, results: ClassResults) -> None:
+        sorting = question_html(result_of(results, "01.5"))
+        assert sorting.count('class="rw-cr-keycell"') == 12 and sorting.count("✔</span> correct") == 12
+        assert "sorted as Identity</strong> (2 files)" in sorting
+        rating = question_html(result_of(results, "01.6"))
+        assert "4.00 (n = 3)" in rating and "correct" not in rating and "rw-cr-keycell" not in rating
+
+    def test_results_html_per_chapter_with_a_legend(self, results: ClassResults) -> None:
+        page = results_html(results, "01")
+        assert "<h2>Chapter 01 · Understanding recovery</h2>" in page and "marks the answer key" in page
+        assert all(f'id="rw-cr-{q.id.replace(".", "-")}"' in page for q in CHAPTER_01.questions)
+        assert results_html(results, "07").count("<h2>") == 0
+        empty = class_results((), CHAPTERS)
+        assert results_html(empty) == ""
+
+    def test_reflections_never_appear_in_the_board(self, results: ClassResults) -> None:
+        page = results_html(results) + question_html(result_of(results, "01.11"))
+        assert "MY-PRIVATE" not in page and "alert(" not in page
+        assert "the board counts who wrote one and never reads or shows what was written" in page
+        assert "Answered by <strong>1 of 4</strong>" in question_html(result_of(results, "01.11"))
+
+    def test_summary_and_skipped_list(self) -> None:
+        batch = read_class_files([*hand_made_class(), (NASTY_NAME, b"nothing")])
+        results = class_results(batch.files, CHAPTERS)
+        summary = summary_html(batch, results)
+        assert "5 files read: 4 on the board, 1 skipped." in summary and "18 answers counted" in summary
+        skipped = skipped_html(batch.skipped)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;.md" in skipped and "<script>" not in skipped
+        assert "Files skipped (1)" in skipped and skipped_html(()) == ""
+        nothing = read_class_files([("x.md", b"")])
+        assert "None of the files could be used" in summary_html(nothing, None)
+        assert "No answers files on the board yet" in summary_html(read_class_files([]))
+
+    def test_a_long_skipped_list_is_cut_at_fifty(self) -> None:
+        batch = read_class_files([(f"f{n}.md", b"") for n in range(60)])
+        html = skipped_html(batch.skipped)
+        assert html.count("<li>") == 50 and "… and 10 more." in html
+
+
+# ----------------------------------------------------------------------------- synthetic class
+
+
+class TestSyntheticClass:
+    def test_is_seeded_and_in_the_export_format_without_ids_or_reflections(self) -> None:
+        files = synthetic_class_files(6, seed=7, chapters=CHAPTERS)
+        assert files == synthetic_class_files(6, seed=7, chapters=CHAPTERS)
+        assert files != synthetic_class_files(6, seed=8, chapters=CHAPTERS)
+        assert [name for name, _ in files] == [f"synthetic-student-{n:03d}.md" for n in range(1, 7)]
+        for _name, data in files:
+            imported = parse_export(data)
+            assert imported.learner_id is None and imported.answers
+            assert {a.kind for a in imported.answers} <= {"single_choice", "multiple_choice", "numeric", "categorise", "likert"}
+
+    def test_every_synthetic_answer_fits_its_question(self) -> None:
+        batch = read_class_files(synthetic_class_files(40, seed=CLASS_SEED))
+        results = class_results(batch.files)
+        assert batch.skipped == () and results.unknown == ()
+        assert all(q.unfit == 0 for q in results.questions)
+        answered = [q for q in results.questions if q.answered]
+        assert len(answered) > 60 and any(q.common_wrong for q in answered)
+
+
+# ----------------------------------------------------------------------------- the view
+
+
+class TestView:
+    def test_starts_empty_with_the_controls_labelled(self) -> None:
+        view = ClassResultsView(chapters=CHAPTERS)
+        assert {"rw-exercise", "rw-class-results"} <= set(view.container._dom_classes)
+        assert view.upload.multiple and view.upload.accept == ".md,.html" and view.upload.description
+        assert view.chapter.description == "Chapter:" and view.chapter.disabled and view.clear_button.disabled
+        assert "No answers files on the board yet" in view.summary.value and view.board.value == ""
+        assert view.example_button.description == "Show a synthetic example class"
+
+    def test_uploading_files_fills_the_board_and_lists_skipped_files(self) -> None:
+        view = ClassResultsView(chapters=CHAPTERS)
+        view.upload.value = uploaded([*hand_made_class(), (NASTY_NAME, b"\xff\xfe")])
+        assert view.upload.value == ()
+        assert "5 files read: 4 on the board, 1 skipped." in view.summary.value
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;.md" in view.skipped.value and "not UTF-8" in view.skipped.value
+        assert view.chapter.value == "01" and not view.chapter.disabled
+        assert "Answered by <strong>4 of 4</strong>" in view.board.value
+        assert view.note.value == "" and not view.clear_button.disabled
+
+    def test_a_later_upload_adds_to_the_board_and_catches_duplicates_across_uploads(self) -> None:
+        view = ClassResultsView(chapters=CHAPTERS)
+        first, *rest = hand_made_class()
+        view.upload.value = uploaded([first])
+        assert "1 files read: 1 on the board, 0 skipped." in view.summary.value
+        view.upload.value = uploaded([*rest, ("copy.md", first[1])])
+        assert "5 files read: 4 on the board, 1 skipped." in view.summary.value
+        assert "copy.md" in view.skipped.value and "ana.md (file 1)" in view.skipped.value
+
+    def test_reflections_and_script_names_never_reach_the_page(self) -> None:
+        view = ClassResultsView(chapters=CHAPTERS)
+        view.upload.value = uploaded([(NASTY_NAME, log_file(student(2))), ("again " + NASTY_NAME, log_file(student(2)))])
+        view.chapter.value = "all"
+        state = page_state(view.container)
+        assert "MY-PRIVATE" not in state and "alert('x')" not in state
+        assert "<script>" not in state and "&lt;script&gt;alert(1)&lt;/script&gt;.md (file 1)" in view.skipped.value
+
+    def test_the_synthetic_example_is_labelled_and_replaced_by_an_upload(self) -> None:
+        view = ClassResultsView()
+        view.example_button.click()
+        assert "SYNTHETIC" in view.note.value and "fictional students" in view.note.value
+        assert SYNTHETIC_CLASS_LABEL.startswith("SYNTHETIC:")
+        assert "40 synthetic files read: 40 on the board, 0 skipped." in view.summary.value
+        assert view.chapter.value != "all" and "Answered by" in view.board.value
+        view.upload.value = uploaded(hand_made_class()[:2])
+        assert view.note.value == "" and "2 files read: 2 on the board" in view.summary.value
+
+    def test_choosing_a_chapter_shows_that_chapter(self) -> None:
+        view = ClassResultsView()
+        view.upload.value = uploaded(hand_made_class())
+        assert view.chapter.value == "01" and "Chapter 01" in view.board.value
+        labels = {value: label for label, value in view.chapter.options}
+        assert labels["01"].endswith("(6 of 11 questions answered)")
+        view.chapter.value = "07"
+        assert "Chapter 07" in view.board.value and "Chapter 01" not in view.board.value
+        view.chapter.value = "all"
+        assert "Chapter 01" in view.board.value and "Chapter 07" in view.board.value
+        view.upload.value = uploaded([("more.md", class_file([answer("01.3", "single_choice", chosen("01.3", 0))]))])
+        assert view.chapter.value == "all"  # a later upload keeps the lecturer's choice
+
+    def test_clear_empties_the_board(self) -> None:
+        view = ClassResultsView(chapters=CHAPTERS)
+        view.upload.value = uploaded(hand_made_class())
+        view.clear_button.click()
+        assert view.uploads == [] and view.board.value == "" and view.skipped.value == ""
+        assert "No answers files on the board yet" in view.summary.value and view.clear_button.disabled
+
+    def test_an_upload_of_only_bad_files_says_so_and_never_raises(self) -> None:
+        view = ClassResultsView(chapters=CHAPTERS)
+        view.upload.value = uploaded([("a.md", b""), ("b.md", b"\x00" * 10)])
+        assert "None of the files could be used" in view.summary.value and view.board.value == ""
+        view._on_upload({"new": ({"name": "odd", "content": None},)})  # content that is not bytes
+        assert "could not be received" in view.summary.value
+
+    def test_class_results_board_returns_the_container(self) -> None:
+        board = class_results_board()
+        assert isinstance(board, ipw.VBox) and "rw-class-results" in board._dom_classes
+
+
+# ----------------------------------------------------------------------------- fuzz
+
+QUESTION_IDS = [q.id for q in CHAPTER_01.questions] + ["01.99", "02.1", "03.vignette.x"]
+KINDS = ["single_choice", "multiple_choice", "numeric", "categorise", "likert", "reflection", "vignette", "other"]
+MARK = "Zq9-marker"
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10, 10**6) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8).map(lambda t: MARK + t)
+    | st.sampled_from([o.text for o in CHAPTER_01.question("01.1").options] + ["s01", "hope", "c", "connectedness"]),  # type: ignore[union-attr]
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.sampled_from(["chosen", "value", "placements", "ratings", "text", "s01", "s02", "c", "h"]) | st.text(max_size=4),
+        children, max_size=4,
+    ),
+    max_leaves=12,
+)  # fmt: skip
+shaped_answers = st.one_of(
+    json_values,
+    st.fixed_dictionaries({"chosen": st.lists(json_values, max_size=3)}),
+    st.fixed_dictionaries({"value": json_values}),
+    st.fixed_dictionaries({"placements": st.dictionaries(st.sampled_from(["s01", "s02", "s99"]), json_values, max_size=3)}),
+    st.fixed_dictionaries({"ratings": st.dictionaries(st.sampled_from(["c", "h", "zz"]), json_values, max_size=3)}),
+    st.fixed_dictionaries({"text": st.text(max_size=10).map(lambda t: MARK + t)}),
+)
+records = st.builds(
+    record,
+    st.sampled_from(QUESTION_IDS),
+    st.sampled_from(KINDS),
+    shaped_answers,
+    st.sampled_from(["2025-01-02T10:00:00+00:00", "2025-01-02T10:00:00+05:00", "2025-01-03T00:00:00.123+00:00"]),
+)
+
+
+class TestFuzz:
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(uploads=st.lists(st.tuples(st.text(max_size=40), st.binary(max_size=400)), max_size=6))
+    def test_arbitrary_bytes_and_names_never_raise(self, uploads: list[tuple[str, bytes]]) -> None:
+        batch = read_class_files(uploads)
+        assert len(batch.files) + len(batch.skipped) == len(uploads)
+        html = skipped_html(batch.skipped)
+        assert all(escape(display_name(name)) in html for name, _ in uploads[:50] if display_name(name))
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(files=st.lists(st.lists(records, max_size=6), max_size=5), cut=st.integers(0, 3))
+    def test_any_valid_data_block_aggregates_without_raising_or_leaking_text(self, files: list[list[dict[str, Any]]], cut: int) -> None:
+        uploads = [(f"f{n}.md", block(rs)) for n, rs in enumerate(files)]
+        if cut and uploads:
+            uploads.append(("cut.md", uploads[0][1][: len(uploads[0][1]) // (cut + 1)]))
+        batch = read_class_files(uploads)
+        results = class_results(batch.files, CHAPTERS)
+        page = results_html(results, None) + summary_html(batch, results) + skipped_html(batch.skipped)
+        assert MARK not in page
+        for q in results.questions:
+            assert 0 <= q.unfit <= q.answered <= results.files
+            if q.type == "single_choice":
+                assert sum(t.count for t in q.tallies) == q.graded
+            if q.correct is not None:
+                assert 0 <= q.correct <= q.graded
