@@ -383,13 +383,12 @@ def answers_frame(files: Sequence[ClassFile]) -> pd.DataFrame:
     """
     rows = [row for class_file in files for row in class_file.answers]
     lengths = [len(class_file.answers) for class_file in files]
-    columns = list(zip(*rows, strict=True)) if rows else [(), (), ()]
     return pd.DataFrame(
         {
             "file": np.repeat(np.arange(len(files), dtype=np.int32), lengths),
-            "question_id": pd.Series(columns[0], dtype=object),
-            "kind": pd.Series(columns[1], dtype=object),
-            "answer_key": pd.Series(columns[2], dtype=object),
+            "question_id": pd.Series([row[0] for row in rows], dtype=object),
+            "kind": pd.Series([row[1] for row in rows], dtype=object),
+            "answer_key": pd.Series([row[2] for row in rows], dtype=object),
         }
     )
 
@@ -440,14 +439,21 @@ class _Accumulator:
         self.correct = 0
         self.counts: Counter[Any] = Counter()
         self.wrong: Counter[Any] = Counter()
-        parts: Sequence[Any] = ()
+        self.cells: dict[str, Counter[Any]] = {}
+        self.table: dict[tuple[str, Any], bool] = {}
+        """Every placement (sorting) or rating (self-rating) that fits the question, and whether it is right."""
         if isinstance(question, CategoriseQuestion):
-            parts = question.statements
+            self.cells = {statement.id: Counter() for statement in question.statements}
+            # Graded once per category: every statement placed there, then each one's verdict read off.
+            for category in question.categories:
+                graded = grade_categorise(question, {statement.id: category.id for statement in question.statements})
+                self.table.update({(item.statement_id, category.id): item.correct for item in graded.statements})
+            self.table.update({(statement.id, None): False for statement in question.statements})
         elif isinstance(question, LikertQuestion):
-            parts = question.items
-        self.cells: dict[str, Counter[Any]] = {part.id: Counter() for part in parts}
-        self.checked: dict[tuple[str, Any], bool] = {}
-        """Sorting tasks: whether a statement placed in a category is right; ratings: whether a rating is valid."""
+            self.cells = {item.id: Counter() for item in question.items}
+            for value in range(question.scale.min, question.scale.max + 1):
+                rated = rate_likert(question, {item.id: value for item in question.items})
+                self.table.update({(item_id, rating): True for item_id, _text, rating in rated.ratings})
 
     def add(self, kind: str, key: str, count: int) -> None:
         self.answered += count
@@ -493,9 +499,9 @@ class _Accumulator:
                 self.wrong[float(value)] += count
         elif isinstance(question, CategoriseQuestion):
             placements = answer["placements"]
-            if not isinstance(placements, dict) or not all(v is None or isinstance(v, str) for v in placements.values()):
+            if not isinstance(placements, dict):
                 raise _Unfit
-            right = [self._placed_right(question, pair) for pair in placements.items()]
+            right = [self.table[pair] for pair in placements.items()]  # KeyError (or TypeError): does not fit
             for (statement_id, chosen), ok in zip(placements.items(), right, strict=True):
                 self.cells[statement_id][chosen] += count
                 if chosen is not None and not ok:
@@ -507,23 +513,10 @@ class _Accumulator:
             if not isinstance(ratings, dict) or not all(type(v) is int or v is None for v in ratings.values()):
                 raise _Unfit
             rated = [(item_id, value) for item_id, value in ratings.items() if value is not None]
-            for pair in rated:
-                self._check_rating(question, pair)
+            if not all(type(value) is int and (item_id, value) in self.table for item_id, value in rated):
+                raise _Unfit
             for item_id, value in rated:
                 self.cells[item_id][value] += count
-
-    def _placed_right(self, question: CategoriseQuestion, pair: tuple[str, str | None]) -> bool:
-        """Whether one statement is in its category, graded once per distinct placement; unknown ids do not fit."""
-        if pair not in self.checked:
-            statement_id, chosen = pair
-            graded = grade_categorise(question, {statement_id: chosen})  # raises ValueError for unknown ids
-            self.checked[pair] = next(s.correct for s in graded.statements if s.statement_id == statement_id)
-        return self.checked[pair]
-
-    def _check_rating(self, question: LikertQuestion, pair: tuple[str, int]) -> None:
-        """Raise ``ValueError`` unless the rating fits its item and the scale; checked once per distinct rating."""
-        if pair not in self.checked:
-            self.checked[pair] = bool(rate_likert(question, dict([pair])).ratings)
 
     def result(self) -> QuestionResult:
         question = self.question
