@@ -394,6 +394,28 @@ class TestLoadExerciseFileErrors:
         with pytest.raises(ContentError, match=str(path).replace(".", r"\.")):
             load_exercise_file(path)
 
+    @pytest.mark.parametrize(
+        ("text", "line", "shown"),
+        [
+            ("chapter: '01'\ntitle: 2024-13-01\n", 2, "'2024-13-01' (month must be in 1..12)"),
+            ("chapter: '01'\nquestions:\n  - id: 2001-12-14t21:59:43.10-99:00\n", 3, "timestamp value"),
+            ("chapter: !!timestamp 2001\n", 1, "timestamp value '2001'"),
+            ("title: x\nchapter: !!int one\n", 2, "int value 'one'"),
+            ("chapter: !!float x\n", 1, "float value 'x'"),
+        ],
+    )
+    def test_a_value_yaml_cannot_build_is_a_content_error_naming_the_file_and_line(
+        self, tmp_path: Path, text: str, line: int, shown: str
+    ) -> None:
+        # Found by tests/test_fuzz.py: PyYAML's constructors let ValueError and AttributeError out.
+        path = tmp_path / "01-value.yaml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ContentError) as caught:
+            load_exercise_file(path)
+        message = str(caught.value)
+        assert type(caught.value) is ContentError and caught.value.__suppress_context__
+        assert message.startswith(f"{path}: not valid YAML at line {line},") and shown in message
+
     def test_each_problem_gets_its_own_line_when_a_file_has_several(self, tmp_path: Path) -> None:
         document = base_document()
         del question(document, "01.2")["source"]

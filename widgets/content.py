@@ -293,14 +293,37 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 _QUESTION_TYPES = {"single_choice", "multiple_choice", "numeric", "categorise", "likert", "reflection"}
 
 
+class _SafeLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but a value its constructor cannot build is a ``ConstructorError`` with the line.
+
+    PyYAML itself lets ``ValueError`` (``2024-13-01``, ``!!int x``) and ``AttributeError``
+    (``!!timestamp 2001``) out of its constructors, with no position.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, AttributeError, OverflowError, IndexError, KeyError) as problem:
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            shown = f" {str(node.value)[:40]!r}" if isinstance(node, yaml.ScalarNode) else ""
+            detail = str(problem) if type(problem) is ValueError and str(problem) else "not a valid value of that type"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read the {kind} value{shown} ({detail})", node.start_mark
+            ) from None
+
+
 def read_yaml(path: Path, error: type[ValueError]) -> Any:
     """Parse a YAML file; any way it can fail becomes one ``error`` naming the file (and line, if known)."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as problem:
         raise error(f"{path}: cannot read the file ({problem.strerror or problem})") from None
     except UnicodeDecodeError as problem:
         raise error(f"{path}: not UTF-8 text (byte {problem.start}); save it as UTF-8") from None
+    except ValueError as problem:  # e.g. a NUL character in the path
+        raise error(f"{path}: cannot read the file ({problem})") from None
+    try:
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 (a SafeLoader subclass)
     except RecursionError:
         raise error(f"{path}: not valid YAML: nested too deeply") from None
     except yaml.YAMLError as problem:
