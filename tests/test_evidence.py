@@ -35,6 +35,12 @@ def test_every_figure_draws_as_a_valid_plotly_chart_with_a_table() -> None:
         ("figures:\n  - {id: a, title: ' ', measure: m, series: [A], rows: [{label: r, values: [1], design: d, source: s}]}\n", "title"),
         ("figures: [\n", "not valid YAML at line 2"),
         ("figures: []\n", "no figures"),
+        # Found by tests/test_fuzz.py: a file that is not a mapping, or figures that are not a list, raised
+        # AttributeError or TypeError.
+        ("(\n", r"figure '\(file\)', field '\(whole file\)': expected a mapping"),
+        ("- id: a\n", r"field '\(whole file\)': expected a mapping"),
+        ("figures: 5\n", r"figure '\(file\)', field 'figures': expected a list"),
+        ("figures: {id: a}\n", "field 'figures': expected a list"),
     ],
 )
 def test_a_bad_figures_file_names_the_figure_and_field(tmp_path, text: str, field: str) -> None:

@@ -51,8 +51,13 @@ class Figure(BaseModel):
 def load_figures(path: Path | None = None) -> dict[str, Figure]:
     path = path or data_dir() / "evidence" / "figures.yaml"
     raw = read_yaml(path, EvidenceError)
+    if raw is not None and not isinstance(raw, dict):
+        raise EvidenceError(f"{path}: figure '(file)', field '(whole file)': expected a mapping with a 'figures' list")
+    entries = (raw or {}).get("figures") or []
+    if not isinstance(entries, list):
+        raise EvidenceError(f"{path}: figure '(file)', field 'figures': expected a list of figures")
     figures: dict[str, Figure] = {}
-    for index, entry in enumerate((raw or {}).get("figures") or []):
+    for index, entry in enumerate(entries):
         name = entry.get("id", f"#{index + 1}") if isinstance(entry, dict) else f"#{index + 1}"
         try:
             figure = Figure.model_validate(entry)
