@@ -430,7 +430,8 @@ class TestHtml:
         assert sorting.count('class="rw-cr-keycell"') == 12 and sorting.count("✔</span> correct") == 12
         assert "sorted as Identity</strong> (2 files)" in sorting
         rating = question_html(result_of(results, "01.6"))
-        assert "4.00 (n = 3)" in rating and "correct" not in rating and "rw-cr-keycell" not in rating
+        assert '4.00<br><span class="rw-cr-pct">n = 3</span>' in rating and "rw-cr-keycell" not in rating
+        assert "correct" not in rating and '2<br><span class="rw-cr-pct">of 3</span>' in sorting  # s12: 2 of 3 right
 
     def test_results_html_per_chapter_with_a_legend(self, results: ClassResults) -> None:
         page = results_html(results, "01")

@@ -604,10 +604,7 @@ class _Accumulator:
         if worst is not None:
             (statement_id, category_id), count = worst
             wrong = Tally(f"\u201c{texts[statement_id]}\u201d sorted as {labels[category_id]}", count, False)
-        return {
-            "correct": self.correct, "rows": tuple(rows), "columns": tuple(columns), "common_wrong": wrong,
-            "key": "every statement in its category",
-        }  # fmt: skip
+        return {"correct": self.correct, "rows": tuple(rows), "columns": tuple(columns), "common_wrong": wrong}
 
     def _likert(self, question: LikertQuestion) -> dict[str, Any]:
         scale = range(question.scale.min, question.scale.max + 1)
@@ -845,18 +842,19 @@ def _matrix_table(result: QuestionResult, caption: str, *, first: str) -> str:
     for row in result.rows:
         cells = []
         for tally in row.cells:
-            share = f' <span class="rw-cr-pct">({_percent(tally.count, row.answered)})</span>' if tally.count else ""
+            share = f'<br><span class="rw-cr-pct">{_percent(tally.count, row.answered)}</span>' if tally.count else ""
             if tally.correct:
                 cells.append(f'<td class="rw-cr-keycell"><strong>{tally.count}</strong>{share}<br>{_RIGHT}</td>')
             else:
                 cells.append(f"<td>{tally.count}{share}</td>")
         if result.type == "categorise":
-            summary = f"{row.right} of {row.answered}" if row.answered else "–"
+            summary = f'{row.right}<br><span class="rw-cr-pct">of {row.answered}</span>' if row.answered else "–"
         else:
-            summary = f"{row.mean:.2f} (n = {row.answered})" if row.mean is not None else "–"
+            summary = f'{row.mean:.2f}<br><span class="rw-cr-pct">n = {row.answered}</span>' if row.mean is not None else "–"
         body.append(f'<tr><th scope="row">{escape(row.label)}</th>{"".join(cells)}<td>{summary}</td></tr>')
     return (
-        f'<div class="rw-cr-scroll"><table class="rw-cr-matrix"><caption>{escape(caption)}</caption>'
+        f'<div class="rw-cr-scroll" role="region" tabindex="0" aria-label="{escape(caption)}">'
+        f'<table class="rw-cr-matrix"><caption>{escape(caption)}</caption>'
         f'<thead><tr><th scope="col">{escape(first)}</th>{head}{extra}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
     )
 
@@ -984,8 +982,10 @@ _BOARD_CSS = """<style>
 .rw-exercise.rw-class-results { max-width: 72rem; }
 .rw-exercise.rw-class-results .widget-html-content, .rw-exercise.rw-class-results .widget-label,
 .rw-exercise.rw-class-results button, .rw-exercise.rw-class-results select {
-  font-size: calc(var(--jp-content-font-size1, 14px) * 1.3); line-height: 1.45; }
+  font-size: max(var(--jp-content-font-size1, 14px), 18px); line-height: 1.45; }
 .rw-class-results .widget-upload { width: auto; }
+.rw-class-results .widget-html, .rw-class-results .widget-html-content { min-width: 0; max-width: 100%; }
+.rw-class-results .widget-html-content { overflow-wrap: break-word; }
 .rw-class-results h2 { font-size: 1.35em; margin: 1.2rem 0 0.4rem 0; border-bottom: 2px solid currentColor; }
 .rw-class-results h3 { font-size: 1.15em; margin: 1rem 0 0.2rem 0; }
 .rw-cr-type { font-weight: normal; }
@@ -998,8 +998,9 @@ _BOARD_CSS = """<style>
 .rw-cr-spread th, .rw-cr-spread td, .rw-cr-matrix th, .rw-cr-matrix td {
   border-bottom: 1px solid #888; padding: 0.3rem 0.5rem; text-align: left; vertical-align: middle; }
 .rw-cr-spread th[scope="row"] { font-weight: normal; width: 48%; }
-.rw-cr-matrix th[scope="row"] { font-weight: normal; min-width: 12rem; max-width: 22rem; }
-.rw-cr-matrix thead th { vertical-align: bottom; }
+.rw-cr-matrix th[scope="row"] { font-weight: normal; min-width: 10em; max-width: 22em; }
+.rw-cr-matrix { font-size: 0.9em; }
+.rw-cr-matrix thead th { vertical-align: bottom; min-width: 4em; font-size: 0.85em; hyphens: auto; }
 .rw-cr-matrix td { text-align: center; }
 .rw-cr-keycell { outline: 3px solid #0072B2; outline-offset: -3px; }
 .rw-cr-scroll { overflow-x: auto; }
@@ -1010,13 +1011,13 @@ _BOARD_CSS = """<style>
 .rw-cr-none { background: #6a6a6a; }
 .rw-cr-swatch { display: inline-block; width: 1.4em; height: 0.8em; vertical-align: middle; }
 .rw-cr-count { font-weight: 600; }
-.rw-cr-pct { font-weight: normal; }
+.rw-cr-pct { font-weight: normal; font-size: 0.85em; }
 .rw-cr-key, .rw-cr-wrongmark { font-weight: 700; white-space: nowrap; }
 .rw-cr-synthetic { font-weight: 700; border: 2px dashed currentColor; padding: 0.3rem 0.6rem; }
 </style>"""
 
 _INTRO = (
-    "<p>Drop your students' answers files here: the anonymised <em>class answers file</em> from chapter 09 "
+    "<p>Add the files your students exported: the anonymised <em>class answers file</em> from chapter 09 "
     "(\u201cPrepare a class answers file\u201d), or a reflective log. You can choose many files at once and add more "
     f"later; up to {MAX_CLASS_FILES} files. Files are read in memory on this computer and not saved. Duplicate and "
     "unreadable files are listed with the reason and left out.</p>"
