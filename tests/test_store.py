@@ -98,9 +98,58 @@ class TestAnswerStore:
         store.save("01.1", "numeric", {"value": 1})
         pages = store._connection.execute("PRAGMA page_count").fetchone()[0]
         store._connection.execute(f"PRAGMA max_page_count={pages}")  # no room for one more page
-        with pytest.raises(StoreError, match="could not be saved"):
+        with pytest.raises(StoreError, match="could not be saved") as error:
             store.save("01.2", "reflection", {"text": "y" * 50_000})
+        # SQLite has already rolled back; the message must name the full disk, not the failed ROLLBACK.
+        assert "disk is full" in str(error.value) and "free some space" in str(error.value)
+        assert "rollback" not in str(error.value)
         assert [a.question_id for a in store.all_latest()] == ["01.1"]
+        store._connection.execute("PRAGMA max_page_count=1073741823")  # room again: saving works without reopening
+        store.save("01.2", "reflection", {"text": "y" * 50_000})
+        assert [a.question_id for a in store.all_latest()] == ["01.1", "01.2"]
+
+    def test_a_damaged_answer_is_a_store_error_and_the_file_is_left_alone(self, tmp_path: Path) -> None:
+        path = tmp_path / "a.sqlite3"
+        store = AnswerStore(path)
+        store.save("01.1", "reflection", {"text": "kept"})
+        store.save("01.2", "reflection", {"text": "damaged"})
+        store.close()
+        data = path.read_bytes()
+        where = data.index(b'{"text": "damaged"}')
+        path.write_bytes(data[:where] + b"#" + data[where + 1 :])  # SQLite cannot see this; json can
+        store = AnswerStore(path)
+        assert store.latest("01.1") is not None
+        with pytest.raises(StoreError, match=r"cannot be read \(the saved answer to 01\.2 is damaged"):
+            store.latest("01.2")
+        with pytest.raises(StoreError, match="01.2 is damaged"):
+            store.all_latest()
+        store.close()
+        assert path.read_bytes() == data[:where] + b"#" + data[where + 1 :]
+
+    def test_another_programs_database_is_refused_not_taken_over(self, tmp_path: Path) -> None:
+        path = tmp_path / "other.sqlite3"
+        with sqlite3.connect(path) as connection:
+            connection.execute("CREATE TABLE bookmarks (url TEXT)")
+        before = path.read_bytes()
+        with pytest.raises(StoreError, match="another program's database.*bookmarks"):
+            AnswerStore(path)
+        assert path.read_bytes() == before
+
+    def test_opening_a_file_that_is_set_up_writes_nothing(self, tmp_path: Path) -> None:
+        """So a read-only answers file can be read, and a kernel opening the file never waits for another's write."""
+        path = tmp_path / "a.sqlite3"
+        store = AnswerStore(path)
+        store.save("01.1", "numeric", {"value": 1})
+        writer = sqlite3.connect(path, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")  # another notebook holds the write lock
+        try:
+            started = time.monotonic()
+            again = AnswerStore(path)
+            assert time.monotonic() - started < 5  # a write while opening would wait 15 s, then fail
+            assert again.learner_id == store.learner_id and again.latest("01.1") is not None
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
 
     def test_default_path_follows_the_environment_variable(self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.setenv(ENV_VAR, str(tmp_path / "mine.sqlite3"))

@@ -9,9 +9,12 @@ transaction: :meth:`AnswerStore.import_answers` appends answers from an export
 (keeping their time stamps), and :meth:`AnswerStore.delete_all` removes every
 answer of the learner when the student asks for it.
 
-A file that cannot be opened or is not a healthy SQLite database raises
-:class:`StoreError` with a message fit to show a student. Such a file is never
-replaced, repaired or deleted here.
+A file that cannot be opened, is not a healthy SQLite database or is another
+program's database raises :class:`StoreError` with a message fit to show a
+student, saying what went wrong (damage, a full disk, a read-only folder) and
+what to do. Such a file is never replaced, repaired or deleted here, and opening
+a file that is already set up writes nothing to it (so a read-only answers file
+can still be read).
 
 The learner is identified only by a random id made on first use (``uuid4``);
 no name is asked for or stored.
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import sys
 import uuid
@@ -51,6 +55,11 @@ CREATE TABLE IF NOT EXISTS answers (
 );
 CREATE INDEX IF NOT EXISTS answers_by_question ON answers (learner_id, question_id, id);
 """
+_OWN_COLUMNS = {
+    "meta": ["key", "value"],
+    "answers": ["id", "learner_id", "question_id", "kind", "answer", "saved_at"],
+}
+_OWN_TABLES = frozenset({*_OWN_COLUMNS, "sqlite_sequence"})
 
 
 class StoreError(RuntimeError):
@@ -89,6 +98,66 @@ def _unreadable(path: Path, reason: object) -> StoreError:
     )
 
 
+_NEARLY_FULL = 1 << 20  # bytes; below this SQLite cannot count on room for its log and shared-memory files
+
+
+def _cause(path: Path, error: sqlite3.Error) -> str:
+    """Why SQLite refused: ``"full"``, ``"read-only"``, ``"busy"`` or ``"other"``.
+
+    A full disk shows as ``SQLITE_FULL``, or as an I/O error when SQLite could not
+    grow its shared-memory file; so an I/O error on a disk with (almost) no room
+    left counts as full.
+    """
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name.startswith("SQLITE_FULL"):
+        return "full"
+    if name.startswith("SQLITE_IOERR"):
+        try:
+            if shutil.disk_usage(path.parent).free < _NEARLY_FULL:
+                return "full"
+        except OSError:
+            pass
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "SQLITE_AUTH")):
+        return "read-only"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return "busy"
+    return "other"
+
+
+def _cannot_open(path: Path, error: sqlite3.Error) -> StoreError:
+    """The message for a file SQLite would not open: full disk, no permission, busy, or damaged."""
+    cause = _cause(path, error)
+    if cause == "full":
+        return StoreError(
+            f"Your answers file {path} cannot be opened because the disk holding it is full ({error}). "
+            "The file has been left exactly as it is and your saved answers are still in it. "
+            "Free some space on that disk, then restart the kernel."
+        )
+    if cause == "read-only" and path.is_dir():
+        return StoreError(f"{path} is a folder, not an answers file. Set {ENV_VAR} to a file path, then restart the kernel.")
+    if cause == "read-only":
+        return StoreError(
+            f"Your answers file {path} cannot be opened for saving: the file or its folder {path.parent} is "
+            f"read-only or belongs to someone else ({error}). Nothing has been changed. "
+            f"Set {ENV_VAR} to a file in a folder you can write to (or ask for help), then restart the kernel."
+        )
+    if cause == "busy":
+        return StoreError(
+            f"Your answers file {path} is busy: another program has kept it locked for more than 15 seconds "
+            f"({error}). The file has been left exactly as it is. Close that program, then restart the kernel."
+        )
+    return _unreadable(path, error)
+
+
+def _advice(path: Path, error: sqlite3.Error) -> str:
+    """What to do after a write failed, fitted to its cause."""
+    return {
+        "full": f"The disk holding {path} is full: free some space on it, then try again.",
+        "read-only": f"{path} or its folder is read-only or belongs to someone else: ask for help.",
+        "busy": "Another program has kept the file locked for more than 15 seconds: close it, then try again.",
+    }.get(_cause(path, error), "Ask for help if this happens again.")
+
+
 class AnswerStore:
     """Append-only answers of one learner in one SQLite file.
 
@@ -110,13 +179,13 @@ class AnswerStore:
         try:
             self._connection = sqlite3.connect(self.path, timeout=15.0, isolation_level=None)
         except sqlite3.Error as error:
-            raise _unreadable(self.path, error) from None
+            raise _cannot_open(self.path, error) from None
         try:
             self._prepare()
-        except sqlite3.DatabaseError as error:
+            self.learner_id = self._learner_id()
+        except sqlite3.Error as error:
             self._connection.close()
-            raise _unreadable(self.path, error) from None
-        self.learner_id = self._learner_id()
+            raise _cannot_open(self.path, error) from None
 
     def _prepare(self) -> None:
         connection = self._connection
@@ -128,8 +197,21 @@ class AnswerStore:
             raise sqlite3.DatabaseError(
                 f"it was written by a newer workbook (format {version}; this one reads up to {SCHEMA_VERSION})"
             )
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        foreign = sorted(tables - _OWN_TABLES) if version == 0 else []
+        foreign += [
+            table
+            for table, columns in _OWN_COLUMNS.items()
+            if table in tables and [row[1] for row in connection.execute(f"PRAGMA table_info({table})")] != columns
+        ]
+        if foreign:
+            raise sqlite3.DatabaseError(
+                f"it is another program's database, not a workbook answers file: it holds the tables {', '.join(foreign)}"
+            )
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
+        if version == SCHEMA_VERSION and tables >= _OWN_TABLES:
+            return  # nothing to write, so a file on a full disk still opens and can be read
         with self._transaction():
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
@@ -142,12 +224,22 @@ class AnswerStore:
         connection.execute("BEGIN IMMEDIATE")
         try:
             yield connection
+            connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            # SQLite may already have rolled back (a full disk does that); then ROLLBACK itself fails
+            # and its message would hide the real one. A failed COMMIT can also leave the transaction
+            # open, holding the write lock: end it either way.
+            if connection.in_transaction:
+                try:
+                    connection.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
             raise
-        connection.execute("COMMIT")
 
     def _learner_id(self) -> str:
+        row = self._connection.execute("SELECT value FROM meta WHERE key = 'learner_id'").fetchone()
+        if row is not None:
+            return str(row[0])
         with self._transaction() as connection:
             connection.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('learner_id', ?)", (uuid.uuid4().hex,)
@@ -174,7 +266,7 @@ class AnswerStore:
         except sqlite3.Error as error:
             raise StoreError(
                 f"Your answer to {question_id} could not be saved to {self.path} ({error}). "
-                "Your earlier answers are unchanged; copy this answer somewhere safe and ask for help."
+                f"Your earlier answers are unchanged; copy this answer somewhere safe. {_advice(self.path, error)}"
             ) from None
         return SavedAnswer(question_id, kind, json.loads(payload), saved_at)
 
@@ -183,7 +275,14 @@ class AnswerStore:
             rows = self._connection.execute(sql, parameters).fetchall()
         except sqlite3.Error as error:
             raise _unreadable(self.path, error) from None
-        return [SavedAnswer(row[0], row[1], json.loads(row[2]), row[3]) for row in rows]
+        answers = []
+        for question_id, kind, payload, saved_at in rows:
+            try:
+                answer = json.loads(payload)
+            except (TypeError, ValueError) as error:  # bytes changed on disk, or a row written by something else
+                raise _unreadable(self.path, f"the saved answer to {question_id} is damaged: {error}") from None
+            answers.append(SavedAnswer(question_id, kind, answer, saved_at))
+        return answers
 
     def latest(self, question_id: str) -> SavedAnswer | None:
         """The learner's most recent answer to ``question_id``, or ``None``."""
@@ -254,7 +353,7 @@ class AnswerStore:
         except sqlite3.Error as error:
             raise StoreError(
                 f"The answers could not be imported into {self.path} ({error}). Nothing was added; "
-                "your earlier answers are unchanged."
+                f"your earlier answers are unchanged. {_advice(self.path, error)}"
             ) from None
         return added
 
@@ -276,7 +375,8 @@ class AnswerStore:
                 deleted = connection.execute("DELETE FROM answers WHERE learner_id = ?", (self.learner_id,)).rowcount
         except sqlite3.Error as error:
             raise StoreError(
-                f"Your answers in {self.path} could not be deleted ({error}). Nothing was deleted."
+                f"Your answers in {self.path} could not be deleted ({error}). Nothing was deleted. "
+                f"{_advice(self.path, error)}"
             ) from None
         try:
             self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
