@@ -37,6 +37,38 @@ class TestPeople:
         with pytest.raises(PeopleError, match="needs exactly the items"):
             load_people.__wrapped__(path)
 
+    # Found by tests/test_fuzz.py: an answer off the scale let the engine's ScoringError out, naming no file.
+    @pytest.mark.parametrize(
+        ("person", "message"),
+        [
+            ("{id: x, name: X, instrument: QPR-15, context: c, answers: {%s}}" % ", ".join(
+                f"qpr15_{n:02d}: {-1 if n == 1 else 2}" for n in range(1, 16)),
+             "person 'x', field 'answers': QPR-15: item 'qpr15_01': value -1 is outside the response scale 0-4"),
+            ("{id: x, name: X, instrument: QPR-15, context: c, answers: [1, 2]}", "person 'x', field 'answers': "),
+            ("{id: x, name: [X], instrument: QPR-15, context: c, answers: {}}", "person 'x', field 'name': "),
+            ("5", "person '#1', field '(whole person)': "),
+            ("{id: x, name: X, instrument: QPR-15, context: c, answers: {%s}}\n  - {id: x, name: Y, instrument: QPR-15, "
+             "context: c, answers: {%s}}" % ((", ".join(f"qpr15_{n:02d}: 1" for n in range(1, 16)),) * 2),
+             "person 'x', field 'id': duplicate"),
+        ],
+    )  # fmt: skip
+    def test_a_bad_person_is_a_people_error_naming_the_file_the_person_and_the_field(
+        self, tmp_path, person: str, message: str
+    ) -> None:
+        path = tmp_path / "people.yaml"
+        path.write_text(f"people:\n  - {person}\n")
+        with pytest.raises(PeopleError) as caught:
+            load_people.__wrapped__(path)
+        assert type(caught.value) is PeopleError and str(caught.value).startswith(f"{path}: {message}")
+
+    @pytest.mark.parametrize("text", ["people: 5\n", "- a\n", "just text\n", "", "people: {id: x}\n"])
+    def test_a_file_without_a_list_of_people_is_a_people_error_naming_the_file(self, tmp_path, text: str) -> None:
+        path = tmp_path / "people.yaml"
+        path.write_text(text)
+        with pytest.raises(PeopleError, match="field 'people': expected a mapping with a list of people") as caught:
+            load_people.__wrapped__(path)
+        assert str(caught.value).startswith(f"{path}: ")
+
 
 class TestScoringWorking:
     def test_complete_answers_are_added_up(self) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .content import data_dir, read_yaml
-from .scoring import ScoreResult, load_instruments, score_responses
+from .scoring import ScoreResult, ScoringError, load_instruments, score_responses
 
 __all__ = ["Person", "PeopleError", "load_people", "person_result"]
 
@@ -29,13 +29,31 @@ class Person(BaseModel):
 
 @lru_cache(maxsize=2)
 def load_people(path: Path | None = None) -> dict[str, Person]:
-    """Read and check every person: known instrument, every item answered or blank, answers scorable."""
+    """Read and check every person: known instrument, every item answered or blank, answers scorable.
+
+    Raises
+    ------
+    PeopleError
+        The file is unreadable, not YAML or not a list of people, or a person names an
+        unknown instrument, lacks an item or has an answer off its scale; the message
+        names the file, the person and the field.
+    """
     path = path or data_dir() / "measures" / "people.yaml"
     raw = read_yaml(path, PeopleError)
-    try:
-        people = [Person.model_validate(entry) for entry in raw["people"]]
-    except (KeyError, TypeError, ValidationError) as error:
-        raise PeopleError(f"{path}: not a valid people file ({str(error).splitlines()[0]})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("people"), list):
+        raise PeopleError(f"{path}: person '(file)', field 'people': expected a mapping with a list of people")
+    people: list[Person] = []
+    for index, entry in enumerate(raw["people"]):
+        name = entry["id"] if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{index + 1}"
+        try:
+            person = Person.model_validate(entry)
+        except ValidationError as error:
+            detail = error.errors(include_url=False)[0]
+            field = ".".join(str(part) for part in detail["loc"]) or "(whole person)"
+            raise PeopleError(f"{path}: person {name!r}, field {field!r}: {detail['msg']}") from None
+        if any(other.id == person.id for other in people):
+            raise PeopleError(f"{path}: person {name!r}, field 'id': duplicate")
+        people.append(person)
     instruments = load_instruments()
     for person in people:
         instrument = instruments.get(person.instrument)
@@ -43,7 +61,10 @@ def load_people(path: Path | None = None) -> dict[str, Person]:
             raise PeopleError(f"{path}: person {person.id!r}, field 'instrument': unknown {person.instrument!r}")
         if set(person.answers) != set(instrument.item_ids):
             raise PeopleError(f"{path}: person {person.id!r}, field 'answers': needs exactly the items of {instrument.id}")
-        score_responses(instrument, person.answers)  # raises ScoringError naming item and value
+        try:
+            score_responses(instrument, person.answers)
+        except ScoringError as error:  # names the item and the value
+            raise PeopleError(f"{path}: person {person.id!r}, field 'answers': {error}") from None
     return {person.id: person for person in people}
 
 
