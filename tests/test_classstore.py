@@ -193,3 +193,20 @@ def test_a_corrupt_sqlite_file_is_reported_not_replaced(tmp_path: Path) -> None:
 
 def test_code_matches_needs_a_set_code() -> None:
     assert code_matches("x", "x") and not code_matches("x", "") and not code_matches("x", None)
+
+
+def test_a_sqlite_store_damaged_inside_is_refused_before_any_vote_is_written(tmp_path: Path) -> None:
+    import random
+
+    path = tmp_path / "class.sqlite3"
+    store = ClassStore(f"sqlite:///{path}", lecturer_code=CODE)
+    store.set_open("chime-hardest", True, code=CODE)
+    for _ in range(300):
+        store.vote("chime-hardest", voter(), "chime-hope")
+    store.close()
+    data = bytearray(path.read_bytes())
+    data[6 * 4096 : 7 * 4096] = random.Random(6).randbytes(4096)
+    path.write_bytes(bytes(data))
+    with pytest.raises(ClassStoreError, match="damaged"):
+        ClassStore(f"sqlite:///{path}")
+    assert path.read_bytes() == bytes(data)

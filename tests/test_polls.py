@@ -241,3 +241,16 @@ def test_a_question_with_html_in_it_is_shown_as_text(store: ClassStore) -> None:
 def test_poll_board_entry_point_builds(tmp_path: Path) -> None:
     box = poll_board(url=f"sqlite:///{tmp_path / 'class.sqlite3'}")
     assert any(getattr(w, "description", None) == "Lecturer code" for w in _walk(box))
+
+
+def test_voting_is_disabled_while_the_store_cannot_be_read(poll_view: PollView, store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    store.set_open("chime-hardest", True, code=CODE)
+    poll_view.refresh()
+    assert not poll_view.vote_button.disabled
+
+    def broken(*_args, **_kwargs):
+        raise ClassStoreError("Could not read the class store: database disk image is malformed")
+
+    monkeypatch.setattr(store, "tally", broken)
+    poll_view.refresh()
+    assert poll_view.vote_button.disabled and "malformed" in poll_view.tally.value

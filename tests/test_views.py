@@ -305,3 +305,22 @@ class TestStoragePanel:
         panel.include_id.value = True
         panel.export_button.click()
         assert chapter.store is not None and chapter.store.learner_id in self._download(panel.link.value)
+
+
+def test_a_reflection_that_could_not_be_saved_never_says_saved(store: AnswerStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from widgets.store import StoreError
+
+    question = next(q for q in load_exercises("01-understanding-recovery").questions if q.type == "reflection")
+    view = view_for(question, store=store)
+    view.text.value = "First thoughts on hope."
+    view.check_button.click()
+    assert "Saved." in view.feedback.value
+
+    def full(*_args, **_kwargs):
+        raise StoreError("Your answer could not be saved: the disk is full.")
+
+    monkeypatch.setattr(store, "save", full)
+    view.text.value = "Second thoughts on hope and connectedness."
+    view.check_button.click()
+    assert "Saved." not in view.feedback.value and "NOT saved" in view.feedback.value
+    assert "disk is full" in view.status.value

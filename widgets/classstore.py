@@ -202,7 +202,19 @@ class ClassStore:
         except ArgumentError:  # after NoSuchModuleError, its subclass
             raise ClassStoreError(f"${URL_VAR} is not a database URL SQLAlchemy can read.") from None
         with self._failures("set up"):
+            if self.backend == "sqlite":
+                self._check_sqlite_file()
             metadata.create_all(self.engine)
+
+    def _check_sqlite_file(self) -> None:
+        """Refuse a damaged file before anything is written to it (SQLite would let some writes through)."""
+        with self.engine.connect() as connection:
+            problems = [row[0] for row in connection.exec_driver_sql("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise ClassStoreError(
+                f"The class store at {describe_url(self.url)} is damaged ({problems[0][:120]}); it was left as it is. "
+                f"Move it aside (or point ${PATH_VAR} at a new file) and start the dashboards again."
+            )
 
     @property
     def backend(self) -> str:

@@ -362,6 +362,7 @@ class PollView:
             state, counts = self.store.tally(self.poll.id)
         except ClassStoreError as error:
             self.tally.value = notice("error", str(error))
+            self.vote_button.disabled = True  # no voting into a store that cannot be read
             return
         self.vote_button.disabled = not state.is_open
         if self._voted or not state.is_open:

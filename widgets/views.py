@@ -63,16 +63,20 @@ class AnswerSlot:
     def remember(self, answer: Any) -> None:
         self.last = answer
 
-    def save(self, answer: Any) -> None:
-        if self.store is None or answer == self.last:
-            return
+    def save(self, answer: Any) -> bool:
+        """Store ``answer``; ``True`` if it is now in the store (saved now or before), ``False`` if it is not."""
+        if self.store is None:
+            return False
+        if answer == self.last:
+            return True
         try:
             saved = self.store.save(self.question_id, self.kind, answer)
         except StoreError as error:
             self.status.value = notice("error", str(error))
-            return
+            return False
         self.last = answer
         self.status.value = f'<p class="rw-id">Saved {escape(when(saved))}.</p>'
+        return True
 
     def latest(self) -> SavedAnswer | None:
         if self.store is None:
@@ -160,11 +164,16 @@ class ExerciseView:
         if graded is None:
             return
         html, answer = graded
+        saved = self._save(answer)
+        if not saved and self.feedback_says_saved:
+            html = notice("error", "Your text was NOT saved (see the message below). Copy it somewhere safe before you leave.")
         self.feedback.value = html
-        self._save(answer)
 
-    def _save(self, answer: Any) -> None:
-        self.slot.save(answer)
+    feedback_says_saved = False
+    """True where the feedback itself tells the learner their answer was saved (a reflection)."""
+
+    def _save(self, answer: Any) -> bool:
+        return self.slot.save(answer)
 
     def _load_saved(self) -> None:
         saved = self.slot.latest()
@@ -412,6 +421,8 @@ class ReflectionView(ExerciseView):
 
     def _extra_buttons(self) -> list[ipw.Button]:
         return [self.model_button]
+
+    feedback_says_saved = True
 
     def _grade(self) -> tuple[str, Any] | None:
         result = grading.check_reflection(self.text.value)
