@@ -48,6 +48,7 @@ from .export import (
     answers_sha256,
     data_block,
     export_sections,
+    question_sort_key,
     sections_markdown,
 )
 from .markup import STYLE, feedback_box, markdown, notice
@@ -325,7 +326,7 @@ the student's own writing (or of no use to the class board)."""
 _CLASS_PURPOSE = (
     "Your latest answers to the workbook's choice, number, sorting and rating questions, for your lecturer's "
     "class-results board. The file is anonymised: it has no learner id and no name, and it leaves out your "
-    "reflections and everything else you wrote in your own words. Below is everything it holds."
+    "reflections and everything else you wrote in your own words."
 )
 
 
@@ -347,18 +348,26 @@ def class_answers(answers: Iterable[SavedAnswer]) -> list[SavedAnswer]:
 def export_class_answers(
     answers: Iterable[SavedAnswer], chapters: Mapping[str, ExerciseFile], *, now: datetime | None = None
 ) -> str:
-    """The anonymised class answers file (Markdown): a short note, the answers it holds, then the data block.
+    """The anonymised class answers file (Markdown): a short note naming the questions it answers, then the data block.
 
     Only the kinds in :data:`CLASS_ANSWER_KINDS` are written, never a learner id;
     :func:`parse_export` reads the file like any other export. Pass the latest
-    answers (``AnswerStore.all_latest()``).
+    answers (``AnswerStore.all_latest()``). The file is kept small (no prompts,
+    no readable copy of the answers: about 25 kB for the whole workbook) because
+    a lecturer uploads a whole class's files at once.
     """
     shared = class_answers(answers)
     when, stamp = _stamp(now)
-    sections = export_sections(shared, chapters)
-    lines = [f"# {CLASS_FILE_TITLE}", "", f"Exported {stamp}. {_CLASS_PURPOSE}"]
-    lines += ["", f"{_plural(len(shared), 'answer')} in {_plural(len(sections), 'chapter')}."]
-    lines += sections_markdown(sections)
+    ids = sorted({saved.question_id for saved in shared}, key=question_sort_key)
+    chapter_count = len({question_id.split(".")[0] for question_id in ids})
+    lines = [f"# {CLASS_FILE_TITLE}", "", f"Exported {stamp}. {_CLASS_PURPOSE}", ""]
+    if ids:
+        lines.append(
+            f"It holds {_plural(len(shared), 'answer')} in {_plural(chapter_count, 'chapter')}, to questions "
+            f"{', '.join(ids)}. Your answers in full are in chapter 09 and in your reflective log."
+        )
+    else:
+        lines.append("It holds no answers yet.")
     lines += ["", data_block(shared, learner_id=None, now=when)]
     return "\n".join(lines) + "\n"
 
