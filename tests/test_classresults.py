@@ -201,8 +201,10 @@ class TestReadingFiles:
         text = class_file(student(1)).decode()
         cut = read_class_files([("cut.md", text[: text.index("answers_sha256")].encode())])
         assert "cut short" in cut.skipped[0].reason
-        half = read_class_files([("half.md", text[: len(text) // 3].encode())])
-        assert "no workbook data" in half.skipped[0].reason
+        half = read_class_files([("half.md", text[: len(text) // 2].encode())])
+        assert "cut short" in half.skipped[0].reason
+        head = read_class_files([("head.md", text[: text.index("<!--")].encode())])
+        assert "no workbook data" in head.skipped[0].reason
 
     def test_a_file_with_no_gradeable_answers_is_skipped_with_a_reason(self) -> None:
         only_reflection = log_file([answer("01.11", "reflection", {"text": SECRET})])
