@@ -516,7 +516,7 @@ class TestView:
         view = ClassResultsView(chapters=CHAPTERS)
         first, *rest = hand_made_class()
         view.upload.value = uploaded([first])
-        assert "1 files read: 1 on the board, 0 skipped." in view.summary.value
+        assert "1 file read: 1 on the board, 0 skipped." in view.summary.value and "5 answers counted" in view.summary.value
         view.upload.value = uploaded([*rest, ("copy.md", first[1])])
         assert "5 files read: 4 on the board, 1 skipped." in view.summary.value
         assert "copy.md" in view.skipped.value and "ana.md (file 1)" in view.skipped.value

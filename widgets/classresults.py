@@ -956,11 +956,12 @@ def summary_html(batch: ClassBatch, results: ClassResults | None = None, *, synt
             "exported (you can choose many at once), or show the synthetic example class.</p>",
             title="Class results",
         )
-    what = "synthetic files" if synthetic else "files"
+    total = read + skipped
+    what = f"{'synthetic ' if synthetic else ''}file{'' if total == 1 else 's'}"
     answers = results.answers if results is not None else batch.answers
     body = (
-        f"<p><strong>{read + skipped} {what} read: {read} on the board, {skipped} skipped.</strong> "
-        f"{answers:,} answers counted (each file's latest answer to each question).</p>"
+        f"<p><strong>{total:,} {what} read: {read:,} on the board, {skipped:,} skipped.</strong> "
+        f"{answers:,} answer{'' if answers == 1 else 's'} counted (each file's latest answer to each question).</p>"
     )
     if not read:
         return feedback_box("error", body + "<p>None of the files could be used; the reasons are below.</p>", title="Class results")
