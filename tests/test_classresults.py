@@ -35,6 +35,7 @@ from widgets.classresults import (
     synthetic_class_files,
 )
 from widgets.content import load_exercises
+from widgets.grading import display_order
 from widgets.export import (
     DATA_FORMAT,
     DATA_MARKER,
@@ -127,6 +128,20 @@ def hand_made_class() -> list[tuple[str, bytes]]:
         ("cai.md", class_file(student(3))),
         ("dee.md", class_file(student(4))),
     ]
+
+
+def shown_at(question_id: str, index: int) -> int:
+    """Where option ``index`` (content-file order) is shown: students and the board use the same shuffled order."""
+    question = next(q for q in CHAPTER_01.questions if q.id == question_id)
+    return display_order(question_id, len(question.options)).index(index)
+
+
+def letter(question_id: str, index: int) -> str:
+    return "ABCDEFGH"[shown_at(question_id, index)]
+
+
+def tally(result: QuestionResult, index: int) -> Tally:
+    return result.tallies[shown_at(result.question_id, index)]
 
 
 def result_of(results: ClassResults, question_id: str) -> QuestionResult:
@@ -268,7 +283,7 @@ class TestReadingFiles:
         ]
         batch = read_class_files([("history.md", log_file(answers))])
         results = class_results(batch.files, CHAPTERS)
-        assert result_of(results, "01.1").tallies[0].count == 1 and result_of(results, "01.1").tallies[3].count == 0
+        assert tally(result_of(results, "01.1"), 0).count == 1 and tally(result_of(results, "01.1"), 3).count == 0
         assert result_of(results, "01.4").correct == 1 and result_of(results, "01.4").answered == 1
 
     def test_reflection_text_is_dropped_as_the_file_is_read(self) -> None:
@@ -310,17 +325,18 @@ class TestAggregation:
     def test_single_choice_spread_share_correct_and_most_common_wrong(self, results: ClassResults) -> None:
         q = result_of(results, "01.1")
         assert (q.answered, q.files, q.graded, q.correct, q.unfit) == (4, 4, 4, 1, 0)
-        assert [(t.count, t.correct) for t in q.tallies] == [(1, True), (2, False), (1, False), (0, False)]
-        assert q.tallies[0].label.startswith("A. A personal, individual process")
-        assert q.common_wrong == Tally(q.tallies[1].label, 2, False)
-        assert q.share_correct == 0.25 and q.completion == 1.0 and q.key == "A"
+        assert [(tally(q, i).count, tally(q, i).correct) for i in range(4)] == [(1, True), (2, False), (1, False), (0, False)]
+        assert tally(q, 0).label.startswith(f"{letter('01.1', 0)}. A personal, individual process")
+        assert q.common_wrong == Tally(tally(q, 1).label, 2, False)
+        assert q.share_correct == 0.25 and q.completion == 1.0 and q.key == letter("01.1", 0)
 
     def test_multiple_choice_counts_ticks_per_option_and_the_commonest_wrong_combination(self, results: ClassResults) -> None:
         q = result_of(results, "01.2")
-        assert [t.count for t in q.tallies] == [4, 4, 4, 3, 2, 0]
-        assert [t.correct for t in q.tallies] == [True, True, True, True, False, False]
-        assert q.correct == 1 and q.common_wrong == Tally("ticked A + B + C + D + E", 2, False)
-        assert q.key == "tick A + B + C + D"
+        assert [tally(q, i).count for i in range(6)] == [4, 4, 4, 3, 2, 0]
+        assert [tally(q, i).correct for i in range(6)] == [True, True, True, True, False, False]
+        ticked = " + ".join(sorted(letter("01.2", i) for i in range(5)))
+        assert q.correct == 1 and q.common_wrong == Tally(f"ticked {ticked}", 2, False)
+        assert q.key == "tick " + " + ".join(sorted(letter("01.2", i) for i in range(4)))
 
     def test_numeric_values_tolerance_and_completion(self, results: ClassResults) -> None:
         q = result_of(results, "01.4")
@@ -421,8 +437,8 @@ class TestHtml:
     def test_question_panel_shows_completion_correct_key_and_wrong_answer_with_symbols_and_words(self, results: ClassResults) -> None:
         html = question_html(result_of(results, "01.1"))
         assert "Answered by <strong>4 of 4</strong> files (100%)" in html
-        assert "1 of 4 correct</strong> (25%)" in html and "Answer key: A." in html
-        assert "Most common wrong answer: <strong>B. The point at which" in html and "(2 files)" in html
+        assert "1 of 4 correct</strong> (25%)" in html and f"Answer key: {letter('01.1', 0)}." in html
+        assert f"Most common wrong answer: <strong>{letter('01.1', 1)}. The point at which" in html and "(2 files)" in html
         assert html.count("✔</span> correct") == 1 and "✘</span> most common wrong answer" in html
         assert re.search(r'class="rw-cr-bar rw-cr-other" style="width:50\.0%"', html)  # B: 2 of 4
         assert '<caption>01.1: files choosing each option</caption>' in html and 'scope="row"' in html

@@ -324,3 +324,21 @@ def test_a_reflection_that_could_not_be_saved_never_says_saved(store: AnswerStor
     view.check_button.click()
     assert "Saved." not in view.feedback.value and "NOT saved" in view.feedback.value
     assert "disk is full" in view.status.value
+
+
+def test_choice_options_are_shown_in_a_fixed_shuffle_so_the_key_is_not_always_first() -> None:
+    from widgets.chapter import all_chapters
+    from widgets.grading import display_order
+
+    chapters, _ = all_chapters()
+    positions = []
+    for exercise_file in chapters.values():
+        for question in exercise_file.questions:
+            if question.type != "single_choice":
+                continue
+            view = view_for(question, store=None)
+            order = display_order(question.id, len(question.options))
+            assert [value for _label, value in view.choice.options] == list(order)
+            assert view_for(question, store=None).choice.options == view.choice.options  # the same for everyone
+            positions.append(order.index(next(i for i, o in enumerate(question.options) if o.correct)))
+    assert len(set(positions)) >= 3, "the right option should not sit in the same place every time"

@@ -70,6 +70,7 @@ from .content import (
 )
 from .export import question_sort_key
 from .grading import (
+    display_order,
     grade_categorise,
     grade_multiple_choice,
     grade_numeric,
@@ -549,20 +550,23 @@ class _Accumulator:
 
     def _choice(self, question: SingleChoiceQuestion | MultipleChoiceQuestion) -> dict[str, Any]:
         options = question.options
-        tallies = tuple(
-            Tally(f"{_letter(i)}. {_plain(option.text)}", self.counts[i], option.correct) for i, option in enumerate(options)
-        )
-        right = [_letter(i) for i, option in enumerate(options) if option.correct]
+        order = display_order(question.id, len(options))  # letters follow the order students saw
+        letter = {index: _letter(position) for position, index in enumerate(order)}
+        by_index = {
+            i: Tally(f"{letter[i]}. {_plain(option.text)}", self.counts[i], option.correct) for i, option in enumerate(options)
+        }
+        tallies = tuple(by_index[i] for i in order)
+        right = [letter[i] for i in order if options[i].correct]
         if isinstance(question, SingleChoiceQuestion):
-            worst = self._most_wrong(range(len(options)))
-            wrong = None if worst is None else Tally(tallies[worst[0]].label, worst[1], False)
+            worst = self._most_wrong(order)
+            wrong = None if worst is None else Tally(by_index[worst[0]].label, worst[1], False)
             key = f"{right[0]}"
         else:
             combos = sorted(self.wrong, key=lambda c: (len(c), c))
             worst = self._most_wrong(combos)
             wrong = None
             if worst is not None:
-                label = " + ".join(_letter(i) for i in worst[0]) or "nothing ticked"
+                label = " + ".join(sorted((letter[i] for i in worst[0]), key=lambda x: x)) or "nothing ticked"
                 wrong = Tally(f"ticked {label}", worst[1], False)
             key = "tick " + " + ".join(right)
         return {"correct": self.correct, "tallies": tallies, "common_wrong": wrong, "key": key}

@@ -8,6 +8,7 @@ question has no right answer (Likert self-ratings, reflections).
 from __future__ import annotations
 
 import math
+import random
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -96,6 +97,23 @@ class ReflectionResult:
     words: int
     can_reveal_model_answer: bool
     correct: None = None
+
+
+def display_order(question_id: str, count: int) -> tuple[int, ...]:
+    """The order in which a choice question's ``count`` options are shown: a fixed shuffle seeded by the question id.
+
+    The content files may list the right option anywhere (often first); shuffling stops the key
+    being guessable from its position. Every student and the class board see the same order,
+    and answers are stored by option text, so the order can change without touching saved answers.
+
+    >>> display_order("01.1", 4) == display_order("01.1", 4)
+    True
+    >>> sorted(display_order("01.1", 4))
+    [0, 1, 2, 3]
+    """
+    order = list(range(count))
+    random.Random(f"option-order:{question_id}").shuffle(order)
+    return tuple(order)
 
 
 def _check_indices(indices: Iterable[int], n_options: int) -> None:

@@ -230,8 +230,9 @@ class SingleChoiceView(ExerciseView):
     question: SingleChoiceQuestion
 
     def _build(self) -> list[ipw.Widget]:
+        options = self.question.options
         self.choice = ipw.RadioButtons(
-            options=[(option.text, index) for index, option in enumerate(self.question.options)],
+            options=[(options[index].text, index) for index in grading.display_order(self.question.id, len(options))],
             value=None,
             description="Your answer:",
             style=_LABEL_STYLE,
@@ -259,7 +260,8 @@ class MultipleChoiceView(ExerciseView):
             ipw.Checkbox(value=False, description=option.text, indent=False, layout=_FULL)
             for option in self.question.options
         ]
-        return [ipw.HTML("<p>Tick every option that applies.</p>"), *self.boxes]
+        shown = [self.boxes[index] for index in grading.display_order(self.question.id, len(self.boxes))]
+        return [ipw.HTML("<p>Tick every option that applies.</p>"), *shown]
 
     def _grade(self) -> tuple[str, Any] | None:
         chosen = [index for index, box in enumerate(self.boxes) if box.value]
