@@ -4,6 +4,7 @@
     python3 tasks.py lab     # create/reuse .venv, install, start JupyterLab on workbooks/
     python3 tasks.py test    # create/reuse .venv with the test extra, run the whole suite
     python3 tasks.py present # serve the seminar dashboards with Voila on 127.0.0.1:8866, large type
+    python3 tasks.py bench   # measure speed and memory and write BENCHMARKS.md (about 15 minutes)
 
 The virtual environment lives in ``.venv`` beside this file and is reinstalled
 only when ``pyproject.toml`` changes. Extra arguments after ``test`` go to pytest.
@@ -72,6 +73,9 @@ def main(argv: list[str]) -> int:
             print("(set RECOVERY_LECTURER_CODE to choose your own)", flush=True)
         look = ["--template=projector", "--preheat_kernel=True", "--pool_size=1"]
         return run([BIN / "voila", "--Voila.ip=127.0.0.1", "--port=8866", *look, *rest, ROOT / "workbooks" / "dashboards"], env)
+    if task == "bench":
+        ensure_environment("test")
+        return run([PYTHON, "-m", "benchmarks.run", *rest])
     if task == "test":
         ensure_environment("test")
         return run([PYTHON, "-m", "pytest", "--nbval-lax", "--doctest-modules", "tests", "widgets", "workbooks", *rest])

@@ -33,8 +33,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from widgets.chapter import all_chapters  # noqa: E402
-from widgets.classresults import (  # noqa: E402
+from widgets.chapter import all_chapters
+from widgets.classresults import (
     CLASS_SEED,
     ClassFile,
     class_results,

@@ -119,7 +119,16 @@ def _class_poll_board(page) -> None:
     assert "Closed: not taking votes" in page.inner_text("body")
 
 
+def _class_results(page) -> None:
+    upload(page, "Add answers files", [("<b>broken</b>.md", b"not an export")])
+    page.get_by_text("1 file read: 0 on the board, 1 skipped").wait_for(timeout=30_000)
+    assert page.locator("b", has_text="broken").count() == 0  # the file name stays text
+    page.get_by_role("button", name="Show a synthetic example class").click()
+    page.get_by_text("40 synthetic files read").wait_for(timeout=60_000)
+
+
 INTERACTIONS: dict[str, Callable[[object], None]] = {
+    "dashboards/class-results.ipynb": _class_results,
     "dashboards/measure-explorer.ipynb": _measure_explorer,
     "dashboards/rci-explorer.ipynb": _rci_explorer,
     "dashboards/imroc-team-board.ipynb": _imroc_team_board,
