@@ -229,3 +229,26 @@ def test_a_poll_answer_containing_html_is_never_run(browser, light: VoilaServer,
     assert board.evaluate("window.__pwned === undefined")
     assert_clean(board, seen)
     board.close()
+
+
+def test_voila_with_the_workbooks_settings_hides_sources_and_tracebacks(browser, tmp_path: Path) -> None:
+    """A notebook that fails shows neither its code nor the error's traceback or message to the room."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# A page that fails"),
+        nbformat.v4.new_code_cell("# source-marker-7f3\nraise ValueError('error-marker-9c1 in /home/lecturer/secret.py')"),
+    ]
+    nbformat.write(notebook, tmp_path / "fails.ipynb")
+    with voila_server(tmp_path, tmp_path / "answers.sqlite3", tmp_path / "voila.log") as server:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        seen = watch(page)
+        page.goto(server.render_url("fails.ipynb"))
+        page.get_by_text("A page that fails").wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        html = page.content()
+        assert "source-marker-7f3" not in html and "error-marker-9c1" not in html and "secret.py" not in html
+        assert "Traceback" not in page.inner_text("body") and seen.external_requests == []
+        page.close()
