@@ -252,3 +252,16 @@ def test_voila_with_the_workbooks_settings_hides_sources_and_tracebacks(browser,
         assert "source-marker-7f3" not in html and "error-marker-9c1" not in html and "secret.py" not in html
         assert "Traceback" not in page.inner_text("body") and seen.external_requests == []
         page.close()
+
+
+def test_a_class_upload_larger_than_tornados_default_10_mib_message_arrives(browser, light: VoilaServer) -> None:
+    """450 files (15 MB) in one choice: the servers accept websocket messages up to 64 MB (etc/jupyter)."""
+    from widgets.classresults import synthetic_class_files
+
+    files = [(name, data + b"\n" + b"padding line of notes\n" * 600) for name, data in synthetic_class_files(450, 7)]
+    assert sum(len(data) for _name, data in files) > 12 * 2**20
+    page, seen = open_dashboard(browser, light, "dashboards/class-results.ipynb")
+    upload(page, "Add answers files", files)
+    page.get_by_text("450 files read").wait_for(timeout=120_000)
+    assert_clean(page, seen)
+    page.close()

@@ -1023,9 +1023,9 @@ _BOARD_CSS = """<style>
 
 _INTRO = (
     "<p>Add the files your students exported: the anonymised <em>class answers file</em> from chapter 09 "
-    "(\u201cPrepare a class answers file\u201d), or a reflective log. Choose up to about 200 files at a time: the "
-    "browser sends each choice as one message of at most about 10 MB (a class answers file is about 25 kB, a "
-    f"reflective log more). Each batch is added to the files already on the board, up to {MAX_CLASS_FILES}. Files are read in memory on this computer and not saved. "
+    "(\u201cPrepare a class answers file\u201d), or a reflective log. Choose many files at once: the browser "
+    "sends each choice as one message, which the workbook's servers accept up to 64 MB (a class answers file is "
+    f"about 25 kB, a reflective log more). Each batch is added to the files already on the board, up to {MAX_CLASS_FILES}. Files are read in memory on this computer and not saved. "
     "Duplicate and unreadable files are listed with the reason and left out.</p>"
     f"<p><strong>Privacy:</strong> {escape(REFLECTION_NOTE)}</p>"
 )
