@@ -193,10 +193,14 @@ def test_chapter_01_runs_and_answers_in_jupyterlab(browser, tmp_path: Path) -> N
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
         all_shown = f"document.querySelectorAll('.rw-exercise').length >= {len(EXERCISES.questions)}"
         for attempt in range(3):  # a Run All sent while the kernel is still connecting can be dropped
+            dialogs = page.locator(".jp-Dialog")
+            if dialogs.count():  # say what JupyterLab asked, then close it, so the retry is not blocked
+                print(f"JupyterLab dialog before Run All: {dialogs.first.inner_text()[:300]!r}")
+                page.keyboard.press("Escape")
             page.get_by_role("menuitem", name="Run").click()
             page.get_by_text("Run All Cells", exact=True).click()
             try:
-                page.wait_for_function(all_shown, timeout=30_000)
+                page.wait_for_function(all_shown, timeout=45_000)
                 break
             except PlaywrightTimeout:
                 if attempt == 2:
