@@ -38,7 +38,7 @@ from typing import Any
 import ipywidgets as ipw
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import yaml_data
@@ -46,7 +46,7 @@ from widgets.chapter import all_chapters
 from widgets.classresults import ClassResultsView, class_results, read_class_file, read_class_files, synthetic_class_files
 from widgets.content import ContentError, data_dir, load_exercise_file
 from widgets.evidence import EvidenceError, load_figures
-from widgets.export import DATA_MARKER, answers_sha256, export_sections
+from widgets.export import DATA_MARKER, answers_sha256
 from widgets.language import LexiconError, load_labs, load_lexicon
 from widgets.measures import CatalogueError, load_catalogue
 from widgets.measuring import UploadScoreView
@@ -708,28 +708,6 @@ def _score(data: bytes) -> None:
     assert_shows_a_notice(view.container, view.summary)
 
 
-def log_cannot_show(data: bytes) -> bool:
-    """Whether :func:`parse_export` accepts ``data`` but the reflective log cannot show one of its answers.
-
-    A known bug, reported, in files this test may not change (``widgets/portfolio.py``,
-    ``widgets/export.py``): ``parse_export`` checks each answer's fields but not the
-    answer's shape, so a file whose checksum matches can import, e.g., a numeric
-    answer ``{"value": "x"}``; ``PortfolioView.refresh`` then raises ``ValueError``
-    from ``export._answer_lines`` (``{"value": [1]}``, ``{"chosen": 5}``,
-    ``{"path": 5}``, ``{"rewrites": 5}``: ``TypeError``). The portfolio widget test
-    leaves such files out until that is fixed; delete this filter then.
-    """
-    try:
-        imported = parse_export(data)
-    except PortfolioError:
-        return False
-    try:
-        export_sections(imported.answers, CHAPTERS)
-    except Exception:  # noqa: BLE001 (any exception here is the reported bug)
-        return True
-    return False
-
-
 def _portfolio(view: PortfolioView, data: bytes) -> None:
     view.import_file(data, "log.md")
     assert_shows_a_notice(view.container, view.status)
@@ -756,7 +734,6 @@ class TestUploadWidgets:
     @FUZZ
     @given(data=st.one_of(st.sampled_from(sorted(EXPORTS)).flatmap(lambda n: mutated_export(EXPORTS[n])), arbitrary_export_bytes()))
     def test_portfolio_import_shows_a_notice_for_any_file(self, portfolio_view: PortfolioView, data: bytes) -> None:
-        assume(not log_cannot_show(data))  # the reported bug: see log_cannot_show
         _portfolio(portfolio_view, data)
 
     @FUZZ

@@ -474,3 +474,15 @@ class TestPortfolioView:
         AnswerStore(tmp_path / "p.sqlite3").save("09.1", "reflection", {"text": "Panel text"})
         panel = portfolio_panel(tmp_path / "p.sqlite3")
         assert "rw-portfolio" in panel._dom_classes and "Panel text" in page_state(panel)
+
+
+@pytest.mark.parametrize("answer", [{"value": "x"}, {"value": [1]}, {"chosen": 5}, {"path": 5}, {"rewrites": 5}])
+def test_an_imported_answer_of_an_unexpected_shape_is_shown_as_data_not_a_crash(answer: object) -> None:
+    """Found by fuzzing: parse_export accepted these (their checksum matched) and the log then raised."""
+    from widgets.chapter import all_chapters
+    from widgets.export import answers_to_markdown
+    from widgets.store import SavedAnswer
+
+    saved = SavedAnswer("01.4", "numeric", answer, "2025-01-02T03:04:05+00:00")
+    text = answers_to_markdown([saved], all_chapters()[0])
+    assert repr(answer) in text

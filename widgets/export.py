@@ -95,6 +95,14 @@ class ExportSection:
 
 
 def _answer_lines(question: Question | None, answer: Any) -> tuple[AnswerForm, list[str]]:
+    """How an answer reads in a log; an answer of an unexpected shape (an old or damaged file) is shown as data."""
+    try:
+        return _shaped_lines(question, answer)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return "code", [repr(answer)[:2000]]
+
+
+def _shaped_lines(question: Question | None, answer: Any) -> tuple[AnswerForm, list[str]]:
     if isinstance(answer, dict) and "path" in answer:
         steps = answer.get("path") or []
         state = "finished" if answer.get("finished") else "not finished"
