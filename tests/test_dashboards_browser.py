@@ -97,13 +97,8 @@ def _imroc_team_board(page) -> None:
 
 
 def _ips_evidence(page) -> None:
-    legend = page.locator(".js-plotly-plot .legendtoggle").first
-    legend.wait_for(timeout=30_000)
-    legend.click()  # plotly hides that series and greys its legend entry: the chart responds in the browser
-    page.wait_for_function(
-        "[...document.querySelectorAll('.js-plotly-plot .legend .traces')].some(t => t.style.opacity === '0.5')",
-        timeout=10_000,
-    )
+    page.get_by_label("Show the gap between IPS and Comparison in each study").check()
+    page.get_by_text("+27 percentage points").wait_for(timeout=30_000)
 
 
 def _chime_explorer(page) -> None:

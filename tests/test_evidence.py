@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 
-import plotly.graph_objects as go
+import ipywidgets as ipw
 import pytest
 
 from widgets import Chapter
 from widgets.content import ContentError, LikertQuestion, load_exercise_file
-from widgets.evidence import EvidenceError, evidence_chart, figure_spec, load_figures
+from widgets.evidence import EvidenceError, bars_html, evidence_chart, load_figures
 from widgets.views import view_for
 
 
@@ -19,12 +19,34 @@ def test_ips_figures_are_the_published_percentages() -> None:
     assert all(row.source and row.design for row in figure.rows)
 
 
-def test_every_figure_draws_as_a_valid_plotly_chart_with_a_table() -> None:
+def test_every_figure_draws_as_labelled_bars_with_a_table() -> None:
     for figure_id, figure in load_figures().items():
-        go.Figure(figure_spec(figure))
+        drawn = bars_html(figure)
+        for row in figure.rows:
+            assert html.escape(row.label) in drawn
+            assert all(f"width:{value:g}%" in drawn and f">{value:g}%<" in drawn for value in row.values)
+        assert all(f"<span>{html.escape(series)}</span>" in drawn for series in figure.series)  # named, not colour alone
         box = evidence_chart(figure_id)
         table = box.children[-1].value
         assert all(html.escape(row.label) in table for row in figure.rows)
+
+
+def test_the_gap_appears_in_words_when_asked_for() -> None:
+    box = evidence_chart("ips-employment")
+    show_gap = next(child for child in box.children if isinstance(child, ipw.Checkbox))
+    gaps = box.children[box.children.index(show_gap) + 1]
+    assert gaps.value == ""
+    show_gap.value = True
+    assert "+27 percentage points" in gaps.value and "+38 percentage points" in gaps.value
+    show_gap.value = False
+    assert gaps.value == ""
+
+
+def test_a_value_outside_0_to_100_percent_is_refused(tmp_path) -> None:
+    path = tmp_path / "figures.yaml"
+    path.write_text("figures:\n  - {id: a, title: t, measure: m, series: [A], rows: [{label: r, values: [101], design: d, source: s}]}\n")
+    with pytest.raises(EvidenceError, match="rows.0.values.0"):
+        load_figures.__wrapped__(path)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,10 @@
-"""Trial figures from ``data/evidence/figures.yaml``, validated and drawn as grouped bar charts."""
+"""Trial figures from ``data/evidence/figures.yaml``, validated and drawn as grouped bar charts.
+
+The bars are HTML, not plotly: every figure is a percentage, so a bar is a width
+with its number written beside it, and the page does not need plotly's 4.7 MB
+script (which made these pages slow to open in Voilà). Series differ by colour
+(Okabe-Ito), by pattern and by their name written on each bar.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from . import charts
 from .content import data_dir, read_yaml
 from .markup import STYLE, escape
 
-__all__ = ["EvidenceError", "Figure", "evidence_chart", "figure_spec", "load_figures"]
+__all__ = ["EvidenceError", "Figure", "bars_html", "evidence_chart", "gaps_html", "load_figures"]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -22,10 +28,13 @@ class EvidenceError(ValueError):
     """The figures file is unreadable or a figure is malformed."""
 
 
+Percent = Annotated[float, Field(ge=0, le=100)]
+
+
 class Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     label: Text
-    values: tuple[float, ...]
+    values: tuple[Percent, ...]
     design: Text
     source: Text
 
@@ -73,30 +82,48 @@ def load_figures(path: Path | None = None) -> dict[str, Figure]:
     return figures
 
 
-def figure_spec(figure: Figure) -> dict:
-    """Grouped horizontal bars, one group per study, values printed on the bars, Okabe-Ito colours."""
-    patterns = ["", "/", "x", "."]
-    data = [
-        {
-            "type": "bar", "orientation": "h", "name": series,
-            "y": [row.label for row in figure.rows], "x": [row.values[i] for row in figure.rows],
-            "text": [f"{row.values[i]:g}" for row in figure.rows], "textposition": "outside",
-            "marker": {"color": charts.OKABE_ITO[i], "pattern": {"shape": patterns[i % len(patterns)]}},
-        }
-        for i, series in enumerate(figure.series)
-    ]  # fmt: skip
-    layout = {
-        "title": {"text": figure.title},
-        "barmode": "group",
-        "xaxis": {"title": {"text": figure.measure}, "range": [0, 100]},
-        "yaxis": {"autorange": "reversed", "automargin": True},
-        "height": 200 + 90 * len(figure.rows),
-        "font": {"size": 15},
-        "legend": {"orientation": "h", "y": -0.35},
-        "margin": {"l": 10, "r": 30, "t": 60, "b": 100},
-        "template": {"layout": {"plot_bgcolor": "white", "paper_bgcolor": "white"}},
-    }
-    return {"data": data, "layout": layout}
+_PATTERNS = ("none", "repeating-linear-gradient(45deg, rgba(255,255,255,.45) 0 4px, transparent 4px 9px)")
+
+_BARS_CSS = """<style>
+.rw-bars { max-width: 54rem; margin: 0.4rem 0 0.8rem 0; }
+.rw-bars h4 { margin: 0.6rem 0 0.2rem 0; font-weight: 600; }
+.rw-bar-row { display: grid; grid-template-columns: 9rem 1fr 4rem; align-items: center; gap: 0.5rem; margin: 0.15rem 0; }
+.rw-bar-track { background: #f2f2f2; border: 1px solid #8c8c8c; height: 1.5em; }
+.rw-bar-fill { height: 100%; border-right: 2px solid #111; }
+.rw-bar-value { font-weight: 600; }
+.rw-bars .rw-gap { margin: 0.1rem 0 0.5rem 9.5rem; }
+</style>"""
+
+
+def bars_html(figure: Figure) -> str:
+    """One group of bars per row (study), one bar per series, each with its series name and value as text."""
+    groups = []
+    for row in figure.rows:
+        bars = "".join(
+            f'<div class="rw-bar-row"><span>{escape(series)}</span>'
+            f'<span class="rw-bar-track" aria-hidden="true"><span class="rw-bar-fill" style="display:block;width:{value:g}%;'
+            f'background:{charts.OKABE_ITO[i % len(charts.OKABE_ITO)]};background-image:{_PATTERNS[i % len(_PATTERNS)]}"></span></span>'
+            f'<span class="rw-bar-value">{value:g}%</span></div>'
+            for i, (series, value) in enumerate(zip(figure.series, row.values, strict=True))
+        )
+        groups.append(f"<h4>{escape(row.label)}</h4>{bars}")
+    return (
+        f'<figure class="rw-bars"><figcaption><strong>{escape(figure.title)}</strong><br>{escape(figure.measure)}'
+        f"; bars run from 0 to 100%.</figcaption>{''.join(groups)}</figure>"
+    )
+
+
+def gaps_html(figure: Figure) -> str:
+    """The gap between the first two series in each row, in percentage points, as sentences."""
+    if len(figure.series) < 2:
+        return "<p>This figure has one series, so there is no gap to show.</p>"
+    first, second = figure.series[0], figure.series[1]
+    items = "".join(
+        f"<li>{escape(row.label)}: {escape(first)} {row.values[0]:g}% vs {escape(second)} {row.values[1]:g}%, "
+        f"a gap of <strong>{row.values[0] - row.values[1]:+g} percentage points</strong>.</li>"
+        for row in figure.rows
+    )
+    return f"<ul class='rw-gaps'>{items}</ul>"
 
 
 def evidence_chart(figure_id: str) -> ipw.Widget:
@@ -114,13 +141,17 @@ def evidence_chart(figure_id: str) -> ipw.Widget:
         f"<tr><th scope='col'>Study</th>{heads}<th scope='col'>Design</th><th scope='col'>Source</th></tr>{rows}</table>"
     )
     note = f"<p>{escape(figure.note)}</p>" if figure.note else ""
-    alt = "; ".join(
-        f"{row.label}: " + ", ".join(f"{s} {v:g}" for s, v in zip(figure.series, row.values, strict=True))
-        for row in figure.rows
-    )
-    chart = ipw.Output()
-    chart.outputs = (charts.spec_output(figure_spec(figure), alt_text=f"{figure.title}. {alt}."),)
-    box = ipw.VBox([ipw.HTML(STYLE), chart, ipw.HTML(table + note)])
+    bars = ipw.HTML(_BARS_CSS + bars_html(figure))
+    gaps = ipw.HTML()
+    controls: list[ipw.Widget] = []
+    if len(figure.series) >= 2:
+        show_gap = ipw.Checkbox(
+            value=False, description=f"Show the gap between {figure.series[0]} and {figure.series[1]} in each study", indent=False,
+            layout=ipw.Layout(width="auto"),
+        )  # fmt: skip
+        show_gap.observe(lambda change: setattr(gaps, "value", gaps_html(figure) if change["new"] else ""), names="value")
+        controls = [show_gap, gaps]
+    box = ipw.VBox([ipw.HTML(STYLE), bars, *controls, ipw.HTML(table + note)])
     box.add_class("rw-exercise")
     box.add_class(f"rw-figure-{figure.id}")
     return box

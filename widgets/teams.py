@@ -10,8 +10,9 @@ Pure logic first, then one thin view:
   cannot be used at all raises :class:`~widgets.uploads.UploadError`; a bad row is set
   aside as a :class:`TeamRowProblem` with its line number and reason.
 - :func:`weakest_challenges` ranks the challenges by mean rating, lowest first.
-- :func:`heatmap_spec` draws teams against challenges as a plain plotly spec with a
-  colour-blind-safe sequential scale (Cividis) and each cell's number written in it.
+- :func:`heatmap_html` draws teams against challenges as an HTML table whose cells are
+  coloured on a colour-blind-safe sequential scale (Cividis) with each rating written in
+  it. It is HTML, not a plotly chart, so the page does not need plotly's 4.7 MB script.
 - :func:`synthetic_teams` is the seeded generator of ``data/teams/synthetic_teams.csv``
   (fictional teams; run ``python -m widgets.teams`` to rewrite the file).
 - :class:`TeamComparisonView` / :func:`team_comparison`: upload a file or use the
@@ -43,7 +44,6 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
-from . import charts
 from .content import ContentError, Strict, Text, data_dir, read_yaml
 from .markup import STYLE, escape, feedback_box, notice
 from .synthetic import sha256_of, to_csv_bytes
@@ -60,7 +60,7 @@ __all__ = [
     "TeamComparisonView",
     "TeamRowProblem",
     "compare_teams",
-    "heatmap_spec",
+    "heatmap_html",
     "load_challenges",
     "read_team_csv",
     "synthetic_teams",
@@ -344,63 +344,69 @@ def _short(text: str, most: int = 28) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-def heatmap_spec(frame: pd.DataFrame, challenges: ChallengeSet, *, title: str) -> dict[str, Any]:
-    """Teams (columns) against challenges (rows) as a plain plotly heatmap spec.
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    """WCAG relative luminance of an sRGB colour given as 0-255 channels."""
+    linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
-    Colour follows the sequential, colour-blind-safe Cividis scale fixed to the rating
-    scale, and every cell carries its rating as a number (an annotation, dark or light
-    for contrast), so colour is never the only carrier. Team names are HTML-escaped.
+
+def cell_colours(value: float, low: int, high: int) -> tuple[str, str]:
+    """The Cividis background for ``value`` on the scale ``low``-``high`` and the text colour (black or white) with more contrast.
+
+    >>> cell_colours(1, 1, 3)
+    ('rgb(0, 34, 78)', '#ffffff')
+    >>> cell_colours(3, 1, 3)
+    ('rgb(254, 232, 56)', '#000000')
+    """
+    from plotly.colors import sample_colorscale, unlabel_rgb
+
+    position = 0.0 if high == low else min(1.0, max(0.0, (value - low) / (high - low)))
+    background = sample_colorscale("Cividis", [position])[0]
+    shade = _luminance(tuple(unlabel_rgb(background)))
+    on_white, on_black = (1.05) / (shade + 0.05), (shade + 0.05) / 0.05
+    return background, "#ffffff" if on_white > on_black else "#000000"
+
+
+def heatmap_html(frame: pd.DataFrame, challenges: ChallengeSet, *, title: str) -> str:
+    """Challenges (rows) against teams (columns) as a table of coloured cells, each with its rating written in it.
+
+    Colour follows the sequential, colour-blind-safe Cividis scale fixed to the rating scale,
+    with black or white text, whichever contrasts more; the number is always there, so
+    colour never carries the rating alone. Team names and the title are escaped.
     """
     scale = challenges.scale
-    teams = [escape(str(team)) for team in frame["team"]]
-    rows = [f"{c.id[2:]}. {escape(c.label)}" for c in challenges.challenges]
-    z = frame[list(challenges.ids)].to_numpy(dtype=float).T  # one row per challenge
-    middle = (scale.min + scale.max) / 2
-    annotations = [
-        {
-            "x": i, "y": j, "text": f"{z[j, i]:g}", "showarrow": False,
-            "font": {"size": 15, "color": "#ffffff" if z[j, i] < middle else "#000000"},
-        }  # fmt: skip
-        for j in range(z.shape[0])
-        for i in range(z.shape[1])
-        if np.isfinite(z[j, i])
-    ]
-    hover = [[f"{team}<br>{row}: {z[j, i]:g}" for i, team in enumerate(teams)] for j, row in enumerate(rows)]
-    heatmap = {
-        "type": "heatmap",
-        "z": z.tolist(),
-        "x": list(range(len(teams))),
-        "y": list(range(len(rows))),
-        "text": hover,
-        "hovertemplate": "%{text}<extra></extra>",
-        "colorscale": "Cividis",
-        "zmin": scale.min,
-        "zmax": scale.max,
-        "xgap": 2,
-        "ygap": 2,
-        "colorbar": {
-            "title": {"text": f"Rating ({scale.min}-{scale.max})"},
-            "tickvals": list(range(scale.min, scale.max + 1)),
-            "ticktext": [str(v) for v in range(scale.min, scale.max + 1)],
-        },
-    }
-    layout = {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
-        "xaxis": {
-            "tickvals": list(range(len(teams))), "ticktext": [_short(t) for t in teams], "tickangle": -30,
-            "automargin": True, "title": {"text": "Team"}, "showgrid": False,
-        },
-        "yaxis": {
-            "tickvals": list(range(len(rows))), "ticktext": rows, "autorange": "reversed", "automargin": True,
-            "showgrid": False,
-        },
-        "annotations": annotations,
-        "height": 220 + 44 * len(rows),
-        "font": {"size": 14},
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 20},
-        "template": {"layout": {"plot_bgcolor": "white", "paper_bgcolor": "white"}},
-    }  # fmt: skip
-    return {"data": [heatmap], "layout": layout}
+    teams = [str(team) for team in frame["team"]]
+    head = "".join(f'<th scope="col">{escape(_short(team))}</th>' for team in teams)
+    body = []
+    for challenge in challenges.challenges:
+        cells = []
+        for value in frame[challenge.id].to_numpy(dtype=float):
+            if not np.isfinite(value):
+                cells.append('<td class="rw-heat-empty">no rating</td>')
+                continue
+            background, text = cell_colours(value, scale.min, scale.max)
+            cells.append(f'<td style="background:{background};color:{text}">{value:g}</td>')
+        body.append(f'<tr><th scope="row">{challenge.id[2:]}. {escape(challenge.label)}</th>{"".join(cells)}</tr>')
+    key = "".join(
+        f'<span class="rw-heat-key" style="background:{bg};color:{fg}">{point}</span>'
+        for point in range(scale.min, scale.max + 1)
+        for bg, fg in [cell_colours(point, scale.min, scale.max)]
+    )
+    return (
+        f'<div class="rw-heat-wrap" role="region" aria-label="{escape(title)}" tabindex="0">'
+        f'<table class="rw-facts rw-heatmap"><caption>{escape(title)}. Each cell is the team\'s rating of the challenge '
+        f"({scale.min}-{scale.max}); darker is lower. Key: {key}</caption>"
+        f'<thead><tr><th scope="col">Challenge</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+    )
+
+
+_HEATMAP_CSS = """<style>
+.rw-heat-wrap { overflow-x: auto; max-width: 100%; }
+.rw-heatmap td { text-align: center; font-weight: 600; min-width: 3.2em; border: 2px solid #fff; }
+.rw-heatmap thead th { vertical-align: bottom; max-width: 9em; }
+.rw-heat-key { display: inline-block; min-width: 1.8em; text-align: center; font-weight: 600; margin-left: 0.2em; }
+.rw-heat-empty { color: #333; background: #eee; font-weight: 400; }
+</style>"""
 
 
 @dataclass(frozen=True)
@@ -409,7 +415,7 @@ class TeamComparison:
     problems: tuple[TeamRowProblem, ...]
     ranking: pd.DataFrame | None
     """``None`` when no row could be used."""
-    spec: dict[str, Any] | None
+    heatmap: str | None
 
 
 def compare_teams(data: bytes, *, challenges: ChallengeSet | None = None, title: str) -> TeamComparison:
@@ -419,7 +425,7 @@ def compare_teams(data: bytes, *, challenges: ChallengeSet | None = None, title:
     if frame.empty:
         return TeamComparison(frame, problems, None, None)
     ranking = weakest_challenges(frame, challenges=challenges)
-    return TeamComparison(frame, problems, ranking, heatmap_spec(frame, challenges, title=title))
+    return TeamComparison(frame, problems, ranking, heatmap_html(frame, challenges, title=title))
 
 
 # ----------------------------------------------------------------------------- the synthetic example
@@ -500,7 +506,7 @@ class TeamComparisonView:
         self.summary = ipw.HTML()
         self.problems = ipw.HTML()
         self.ranking = ipw.HTML()
-        self.chart = ipw.Output()
+        self.chart = ipw.HTML()
         self.table = ipw.HTML()
         self.note = ipw.HTML()
         self.container = _panel(
@@ -525,8 +531,7 @@ class TeamComparisonView:
             result = compare_teams(data, challenges=self.challenges, title=title)
         except UploadError as error:
             self.summary.value = notice("error", f"{name}: {error}")
-            self.problems.value = self.ranking.value = self.table.value = self.note.value = ""
-            self.chart.outputs = ()
+            self.problems.value = self.ranking.value = self.table.value = self.note.value = self.chart.value = ""
             return
         self._render(result, name, synthetic=synthetic)
 
@@ -538,10 +543,9 @@ class TeamComparisonView:
             else f'<p class="rw-id">{escape(self.challenges.stages.note)}</p>'
         )
         self.problems.value = self._problems_html(result.problems)
-        if result.ranking is None or result.spec is None:
+        if result.ranking is None or result.heatmap is None:
             self.summary.value = notice("error", f"{name}: none of the {bad} team rows could be used; see the reasons below.")
-            self.ranking.value = self.table.value = ""
-            self.chart.outputs = ()
+            self.ranking.value = self.table.value = self.chart.value = ""
             return
         weakest = result.ranking[result.ranking["rank"] == 1]
         names = "; ".join(escape(str(label)) for label in weakest["label"])
@@ -562,12 +566,7 @@ class TeamComparisonView:
             f"(scale {scale.min}-{scale.max})</caption><tr><th scope='col'>Rank</th><th scope='col'>Challenge</th>"
             f"<th scope='col'>Mean rating</th><th scope='col'>Teams</th></tr>{rows}</table>"
         )
-        lowest = ", ".join(f"{r['label']} ({r['mean']:.2f})" for r in result.ranking.head(3).to_dict("records"))
-        alt = (
-            f"Heatmap of {good} {'fictional ' if synthetic else ''}teams by 10 challenges; each cell shows its "
-            f"rating. Lowest means: {lowest}."
-        )
-        self.chart.outputs = (charts.spec_output(result.spec, alt_text=alt),)
+        self.chart.value = _HEATMAP_CSS + result.heatmap
         shown = result.ratings.rename(columns={"team": "Team"}).to_html(index=False, classes="rw-facts", border=0, escape=True)
         self.table.value = f"<details><summary>Show every team's ratings as a table</summary>{shown}</details>"
 
