@@ -221,7 +221,7 @@ def test_rci_explorer_reclassifies_when_a_control_moves(browser, server: VoilaSe
     page.goto(server.render_url(notebook))
     wait_until_rendered(page, widgets=widget_calls(notebook))
     explorer = page.locator(".rw-rci-explorer")
-    explorer.locator(".js-plotly-plot").first.wait_for(timeout=45_000)
+    explorer.locator("svg[role=img]").first.wait_for(timeout=45_000)
     explorer.get_by_text("Unchanged: the change is within").wait_for(timeout=45_000)  # the first render: 36 -> 48
     after = explorer.get_by_label("Score after (0-60):")
     before = explorer.get_by_label("Score before (0-60):")

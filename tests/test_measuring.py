@@ -7,7 +7,6 @@ import re
 
 import ipywidgets as ipw
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 
 from widgets import measuring
@@ -116,15 +115,27 @@ class TestRCIExplorer:
         explorer.reliability.value = 0.89
         assert int(re.search(r"Unchanged</th><td>(\d+)", explorer.result.value).group(1)) < unchanged
 
-    def test_the_chart_is_a_valid_plotly_figure_marked_by_shape_and_colour(self) -> None:
+    def test_the_chart_is_well_formed_svg_with_every_person_marked_by_shape_and_colour(self) -> None:
+        import xml.etree.ElementTree as ElementTree
+
         explorer = RCIExplorer()
-        (output,) = explorer.chart.outputs
-        spec = output["data"]["application/vnd.plotly.v1+json"]
-        figure = go.Figure({"data": spec["data"], "layout": spec["layout"]})
-        symbols = {trace.marker.symbol for trace in figure.data if trace.mode == "markers"}
-        assert {"star", "triangle-up", "circle-open", "triangle-down"} <= symbols
-        assert "synthetic" in output["data"]["text/plain"]
+        svg = ElementTree.fromstring(explorer.chart.value)
+        ns = {"s": "http://www.w3.org/2000/svg"}
+        assert svg.get("role") == "img" and "synthetic people" in svg.find("s:desc", ns).text
+        plotted = svg.find("s:g[@clip-path]", ns)
+        markers = [child for child in plotted if child.tag.endswith(("polygon", "circle"))]
+        assert len(markers) == len(explorer.cohort_pre) + 1  # everyone, plus this person
+        legend = " ".join(text.text for text in svg.iter("{http://www.w3.org/2000/svg}text") if text.text)
+        counts = {int(n) for n in re.findall(r"(?:Recovered|Improved|Unchanged|Deteriorated) \((\d+)\)", legend)}
+        assert sum(int(n) for n in re.findall(r"(?:Recovered|Improved|Unchanged|Deteriorated) \((\d+)\)", legend)) == len(explorer.cohort_pre)
+        assert counts and "Reliable change band" in legend and "This person" in legend
         assert "Synthetic data" in str(explorer.container.children[-1].value)
+
+    def test_the_chart_follows_the_controls(self) -> None:
+        explorer = RCIExplorer(pre=36, post=44)
+        before = explorer.chart.value
+        explorer.reliability.value = 0.5
+        assert explorer.chart.value != before and "(±" in explorer.chart.value
 
 
 class TestUploadScoreView:

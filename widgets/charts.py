@@ -10,7 +10,9 @@ the plotly renderer that JupyterLab and Voilà already have.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
+from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
@@ -18,7 +20,7 @@ import plotly.graph_objects as go
 from .content import LikertScale
 from .grading import LikertResult
 
-__all__ = ["OKABE_ITO", "display_output", "jacobson_truax_spec", "likert_chart", "likert_radar", "spec_output"]
+__all__ = ["OKABE_ITO", "display_output", "jacobson_truax_svg", "likert_chart", "likert_radar", "spec_output"]
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
@@ -91,7 +93,7 @@ def display_output(figure: go.Figure, *, alt_text: str) -> dict[str, Any]:
 
 
 _CLASS_STYLE = {
-    # class: (colour, marker symbol, legend label); colour and shape both carry the class
+    # class: (colour, marker shape, legend label); colour and shape both carry the class
     "recovered": (OKABE_ITO[2], "star", "Recovered"),
     "improved": (OKABE_ITO[0], "triangle-up", "Improved"),
     "unchanged": ("#6b6b6b", "circle-open", "Unchanged"),
@@ -99,7 +101,25 @@ _CLASS_STYLE = {
 }
 
 
-def jacobson_truax_spec(
+def _marker(shape: str, x: float, y: float, size: float, colour: str, *, outline: str | None = None) -> str:
+    """One SVG marker centred on (x, y): a star, an up or down triangle, or an open circle."""
+    stroke = f' stroke="{outline or colour}" stroke-width="{2.5 if outline else 1}"'
+    if shape == "circle-open":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size / 2:.1f}" fill="{"#fff" if outline else "none"}"{stroke}/>'
+    if shape == "star":
+        points = []
+        for k in range(10):
+            radius = size / 2 if k % 2 == 0 else size / 4.5
+            angle = math.pi / 2 + k * math.pi / 5
+            points.append(f"{x + radius * math.cos(angle):.1f},{y - radius * math.sin(angle):.1f}")
+        return f'<polygon points="{" ".join(points)}" fill="{colour}"{stroke}/>'
+    direction = -1 if shape == "triangle-up" else 1
+    half = size / 2
+    corners = f"{x:.1f},{y + direction * half:.1f} {x - half:.1f},{y - direction * half:.1f} {x + half:.1f},{y - direction * half:.1f}"
+    return f'<polygon points="{corners}" fill="{colour}"{stroke}/>'
+
+
+def jacobson_truax_svg(
     pre: Sequence[float],
     post: Sequence[float],
     classes: Sequence[str],
@@ -110,57 +130,90 @@ def jacobson_truax_spec(
     scale_max: float,
     person: tuple[float, float, str] | None = None,
     title: str,
-) -> dict[str, Any]:
-    """A Jacobson-Truax plot as a plain plotly spec (no ``go.Figure`` validation: redraws stay fast).
+    description: str,
+) -> str:
+    """A Jacobson-Truax plot as an SVG image: pre-score against post-score.
 
-    Pre-score against post-score; the no-change diagonal; the reliable-change band
-    (diagonal ± ``threshold``); the cut-off as a horizontal and a vertical line; each
-    person's class shown by colour *and* marker shape. ``person`` is an optional
-    ``(pre, post, class)`` drawn as a large outlined marker.
+    The no-change diagonal, the reliable-change band (diagonal ± ``threshold``), the
+    cut-off as a horizontal and a vertical line, and each person's class shown by
+    colour *and* marker shape, with a legend that counts each class. ``person`` is an
+    optional ``(pre, post, class)`` drawn large with a black outline. ``description``
+    becomes the image's accessible text. It is plain SVG, so a page that shows it needs
+    no charting script, and redrawing it after a change is cheap.
     """
+    width, height, left, top, size = 820, 560, 70, 50, 440
     low, high = scale_min, scale_max
-    data: list[dict[str, Any]] = []
-    for name, (colour, symbol, label) in _CLASS_STYLE.items():
-        xs = [x for x, c in zip(pre, classes, strict=True) if c == name]
-        ys = [y for y, c in zip(post, classes, strict=True) if c == name]
-        data.append(
-            {
-                "type": "scatter", "mode": "markers", "x": xs, "y": ys, "name": f"{label} ({len(xs)})",
-                "marker": {"color": colour, "symbol": symbol, "size": 8, "line": {"width": 1, "color": colour}},
-                "hovertemplate": f"{label}<br>before %{{x}}<br>after %{{y}}<extra></extra>",
-            }
-        )  # fmt: skip
-    line = {"type": "scatter", "mode": "lines", "hoverinfo": "skip"}
-    data.append({**line, "x": [low, high], "y": [low, high], "name": "No change", "line": {"color": "#000", "width": 1}})
-    band = {"color": "#000", "width": 1, "dash": "dash"}
-    data.append(
-        {**line, "x": [low, high], "y": [low + threshold, high + threshold], "name": f"Reliable change band (±{threshold:.1f})", "line": band}
+    span = (high - low) or 1.0
+    pad = span * 0.03
+
+    def sx(value: float) -> float:
+        return left + (value - low + pad) / (span + 2 * pad) * size
+
+    def sy(value: float) -> float:
+        return top + size - (value - low + pad) / (span + 2 * pad) * size
+
+    def line(x0: float, y0: float, x1: float, y1: float, colour: str, width_: float, dash: str = "") -> str:
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        return f'<line x1="{sx(x0):.1f}" y1="{sy(y0):.1f}" x2="{sx(x1):.1f}" y2="{sy(y1):.1f}" stroke="{colour}" stroke-width="{width_}"{dashes}/>'
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+        f'role="img" aria-labelledby="rw-jt-title rw-jt-desc" font-family="sans-serif" font-size="15">',
+        f'<title id="rw-jt-title">{escape(title)}</title><desc id="rw-jt-desc">{escape(description)}</desc>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',
+        f'<text x="{left}" y="28" font-size="18" font-weight="600" fill="#000">{escape(title)}</text>',
+        f'<clipPath id="rw-jt-plot"><rect x="{left}" y="{top}" width="{size}" height="{size}"/></clipPath>',
+        f'<rect x="{left}" y="{top}" width="{size}" height="{size}" fill="none" stroke="#000"/>',
+    ]
+    step = 10 if span > 30 else 5 if span > 10 else 1
+    tick = math.ceil(low / step) * step
+    while tick <= high:
+        parts.append(line(tick, low - pad, tick, high + pad, "#e3e3e3", 1))
+        parts.append(line(low - pad, tick, high + pad, tick, "#e3e3e3", 1))
+        parts.append(f'<text x="{sx(tick):.1f}" y="{top + size + 20}" text-anchor="middle" fill="#000">{tick:g}</text>')
+        parts.append(f'<text x="{left - 8}" y="{sy(tick) + 5:.1f}" text-anchor="end" fill="#000">{tick:g}</text>')
+        tick += step
+    parts.append(f'<text x="{left + size / 2}" y="{top + size + 44}" text-anchor="middle" fill="#000">Score before</text>')
+    parts.append(
+        f'<text x="18" y="{top + size / 2}" text-anchor="middle" fill="#000" transform="rotate(-90 18 {top + size / 2})">Score after</text>'
     )
-    data.append({**line, "x": [low, high], "y": [low - threshold, high - threshold], "showlegend": False, "line": band})
-    cut = {"color": OKABE_ITO[3], "width": 2, "dash": "dot"}
-    data.append({**line, "x": [low, high], "y": [cutoff, cutoff], "name": f"Cut-off ({cutoff:g})", "line": cut})
-    data.append({**line, "x": [cutoff, cutoff], "y": [low, high], "showlegend": False, "line": cut})
+    guides = [
+        line(low, low, high, high, "#000", 1),
+        line(low, low + threshold, high, high + threshold, "#000", 1, "6 4"),
+        line(low, low - threshold, high, high - threshold, "#000", 1, "6 4"),
+        line(low, cutoff, high, cutoff, OKABE_ITO[3], 2.5, "2 4"),
+        line(cutoff, low, cutoff, high, OKABE_ITO[3], 2.5, "2 4"),
+    ]
+    parts.append(f'<g clip-path="url(#rw-jt-plot)">{"".join(guides)}')
+    counts: dict[str, int] = {}
+    for x, y, name in zip(pre, post, classes, strict=True):
+        colour, shape, _label = _CLASS_STYLE.get(name, ("#000", "circle-open", name))
+        counts[name] = counts.get(name, 0) + 1
+        parts.append(_marker(shape, sx(x), sy(y), 9, colour))
     if person is not None:
         x, y, name = person
-        colour, symbol, label = _CLASS_STYLE.get(name, ("#000", "circle", name))
-        data.append(
-            {
-                "type": "scatter", "mode": "markers", "x": [x], "y": [y], "name": f"This person: {label.lower()}",
-                "marker": {"color": colour, "symbol": symbol, "size": 20, "line": {"width": 3, "color": "#000"}},
-            }
-        )  # fmt: skip
-    pad = (high - low) * 0.03
-    layout = {
-        "title": {"text": title},
-        "xaxis": {"title": {"text": "Score before"}, "range": [low - pad, high + pad], "constrain": "domain"},
-        "yaxis": {"title": {"text": "Score after"}, "range": [low - pad, high + pad], "scaleanchor": "x"},
-        "height": 560,
-        "font": {"size": 15},
-        "legend": {"orientation": "v", "x": 1.02, "y": 1},
-        "margin": {"l": 60, "r": 10, "t": 60, "b": 60},
-        "template": {"layout": {"plot_bgcolor": "white", "paper_bgcolor": "white"}},
-    }
-    return {"data": data, "layout": layout}
+        colour, shape, _label = _CLASS_STYLE.get(name, ("#000", "circle-open", name))
+        parts.append(_marker(shape, sx(x), sy(y), 24, colour, outline="#000"))
+    parts.append("</g>")
+    legend_x, legend_y = left + size + 30, top + 10
+    entries = [
+        (_marker(shape, legend_x + 8, 0, 12, colour), f"{label} ({counts.get(name, 0)})")
+        for name, (colour, shape, label) in _CLASS_STYLE.items()
+    ]
+    entries += [
+        ('<line x1="{0}" y1="0" x2="{1}" y2="0" stroke="#000" stroke-width="1"/>', "No change"),
+        ('<line x1="{0}" y1="0" x2="{1}" y2="0" stroke="#000" stroke-width="1" stroke-dasharray="6 4"/>', f"Reliable change band (±{threshold:.1f})"),
+        (f'<line x1="{{0}}" y1="0" x2="{{1}}" y2="0" stroke="{OKABE_ITO[3]}" stroke-width="2.5" stroke-dasharray="2 4"/>', f"Cut-off ({cutoff:g})"),
+    ]  # fmt: skip
+    if person is not None:
+        colour, shape, label = _CLASS_STYLE.get(person[2], ("#000", "circle-open", person[2]))
+        entries.append((_marker(shape, legend_x + 8, 0, 16, colour, outline="#000"), f"This person: {label.lower()}"))
+    for index, (symbol, text) in enumerate(entries):
+        y = legend_y + 28 * index
+        drawn = symbol.format(legend_x, legend_x + 18) if symbol.startswith("<line") else symbol
+        parts.append(f'<g transform="translate(0 {y})">{drawn}<text x="{legend_x + 26}" y="5" fill="#000">{escape(text)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def spec_output(spec: dict[str, Any], *, alt_text: str) -> dict[str, Any]:

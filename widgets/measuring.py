@@ -246,7 +246,7 @@ class RCIExplorer:
         for control in self.controls:
             control.observe(self._on_change, names="value")
         self.result = ipw.HTML()
-        self.chart = ipw.Output()
+        self.chart = ipw.HTML()
         grid = ipw.HBox([ipw.VBox([self.pre, self.post]), ipw.VBox([self.sd, self.reliability, self.cutoff])])
         self.container = _panel(grid, self.result, self.chart, _synthetic_note(), name="rw-rci-explorer")
         self._on_change()
@@ -257,15 +257,14 @@ class RCIExplorer:
             cutoff=self.cutoff.value, cohort_pre=self.cohort_pre, cohort_post=self.cohort_post,
         )  # fmt: skip
         self.result.value = self._render(exploration)
-        spec = charts.jacobson_truax_spec(
+        counts = ", ".join(f"{name} {count}" for name, count in exploration.counts.items())
+        alt = f"Jacobson-Truax chart of {len(self.cohort_pre)} synthetic people: {counts}."
+        self.chart.value = charts.jacobson_truax_svg(
             self.cohort_pre, self.cohort_post, exploration.cohort_classes, threshold=exploration.person.threshold,
             cutoff=self.cutoff.value, scale_min=self.low, scale_max=self.high,
             person=(self.pre.value, self.post.value, exploration.person_class),
-            title="QPR-15 before and after: synthetic cohort",
+            title="QPR-15 before and after: synthetic cohort", description=alt,
         )  # fmt: skip
-        counts = ", ".join(f"{name} {count}" for name, count in exploration.counts.items())
-        alt = f"Jacobson-Truax chart of {len(self.cohort_pre)} synthetic people: {counts}."
-        self.chart.outputs = (charts.spec_output(spec, alt_text=alt),)
 
     def _render(self, exploration: ChangeExploration) -> str:
         rci = exploration.person
