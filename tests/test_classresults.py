@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.widget_tree import page_state
 from widgets import classresults
 from widgets.classresults import (
     CLASS_SEED,
@@ -35,13 +36,13 @@ from widgets.classresults import (
     synthetic_class_files,
 )
 from widgets.content import load_exercises
-from widgets.grading import display_order
 from widgets.export import (
     DATA_FORMAT,
     DATA_MARKER,
     EXPORT_SCHEMA_VERSION,
     answers_sha256,
 )
+from widgets.grading import display_order
 from widgets.portfolio import (
     MAX_IMPORT_BYTES,
     export_class_answers,
@@ -160,15 +161,6 @@ def record(question_id: str, kind: str, value: Any, when: str = "2025-01-02T10:0
     return {"question_id": question_id, "kind": kind, "answer": value, "saved_at": when}
 
 
-def descendants(widget: ipw.Widget) -> Iterator[ipw.Widget]:
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from descendants(child)
-
-
-def page_state(widget: ipw.Widget) -> str:
-    """Everything the widgets send to the page (bar the upload's own copy of the files), as one string."""
-    return json.dumps([w.get_state() for w in descendants(widget) if not isinstance(w, ipw.FileUpload)], default=str)
 
 
 def uploaded(files: Sequence[tuple[str, bytes]]) -> tuple[dict[str, Any], ...]:

@@ -35,6 +35,7 @@ import pytest
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.manager import KernelManager
 
+from tests.widget_tree import descendants
 from widgets import Chapter
 from widgets.classstore import ClassStore, ClassStoreError
 from widgets.polls import chime_explorer
@@ -49,11 +50,6 @@ CODE = "faults-code"
 
 # --------------------------------------------------------------------------- helpers
 
-
-def descendants(widget: ipw.Widget) -> Iterator[ipw.Widget]:
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from descendants(child)
 
 
 def page_text(widget: ipw.Widget) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import copy
 import html
-import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import widgets.language as language
+from tests import widget_tree
 from widgets.language import (
     CATEGORIES,
     SOURCES,
@@ -620,15 +620,10 @@ class TestLabs:
 # --------------------------------------------------------------------------- views
 
 
-def descendants(widget: ipw.Widget) -> Iterator[ipw.Widget]:
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from descendants(child)
-
 
 def page_state(view: Any) -> str:
     """Everything the view has sent (or would send) to the page, as one string."""
-    return json.dumps([w.get_state() for w in descendants(view.container)], default=str)
+    return widget_tree.page_state(view.container)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.widget_tree import descendants
 from widgets.classstore import ClassStore, ClassStoreError, PollState
 from widgets.polls import (
     MAX_WRONG_CODES,
@@ -179,21 +180,15 @@ def test_without_a_store_the_poll_says_why_and_cannot_be_used(tmp_path: Path) ->
     blocker = tmp_path / "file"
     blocker.write_text("x")
     box = chime_explorer(url=f"sqlite:///{blocker / 'sub' / 'class.sqlite3'}")
-    html = " ".join(w.value for w in _walk(box) if isinstance(getattr(w, "value", None), str))
+    html = " ".join(w.value for w in descendants(box) if isinstance(getattr(w, "value", None), str))
     assert "The class poll is not available" in html
-    assert all(w.disabled for w in _walk(box) if getattr(w, "description", None) == "Vote")
-
-
-def _walk(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _walk(child)
+    assert all(w.disabled for w in descendants(box) if getattr(w, "description", None) == "Vote")
 
 
 def test_the_chime_explorer_shows_each_process_with_unverified_sub_themes(tmp_path: Path) -> None:
     box = chime_explorer(url=f"sqlite:///{tmp_path / 'class.sqlite3'}")
-    picker = next(w for w in _walk(box) if getattr(w, "description", None) == "Process")
-    detail = next(w for w in _walk(box) if "Sub-themes" in str(getattr(w, "value", "")))
+    picker = next(w for w in descendants(box) if getattr(w, "description", None) == "Process")
+    detail = next(w for w in descendants(box) if "Sub-themes" in str(getattr(w, "value", "")))
     picker.value = "chime-empowerment"
     assert "Empowerment" in detail.value and "Focusing on strengths" in detail.value and "Unverified" in detail.value
 
@@ -240,7 +235,7 @@ def test_a_question_with_html_in_it_is_shown_as_text(store: ClassStore) -> None:
 
 def test_poll_board_entry_point_builds(tmp_path: Path) -> None:
     box = poll_board(url=f"sqlite:///{tmp_path / 'class.sqlite3'}")
-    assert any(getattr(w, "description", None) == "Lecturer code" for w in _walk(box))
+    assert any(getattr(w, "description", None) == "Lecturer code" for w in descendants(box))
 
 
 def test_voting_is_disabled_while_the_store_cannot_be_read(poll_view: PollView, store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,16 +6,16 @@ import base64
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
-import ipywidgets as ipw
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.widget_tree import page_state
 from widgets.content import load_exercises
 from widgets.export import DATA_MARKER, EXPORT_SCHEMA_VERSION
 from widgets.portfolio import (
@@ -89,15 +89,6 @@ def without_data(text: str) -> str:
     return re.sub(r"<!-- " + DATA_MARKER + r" .*? -->", "", text, flags=re.DOTALL)
 
 
-def descendants(widget: ipw.Widget) -> Iterator[ipw.Widget]:
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from descendants(child)
-
-
-def page_state(widget: ipw.Widget) -> str:
-    """Everything the widgets send to the page, as one string."""
-    return json.dumps([w.get_state() for w in descendants(widget) if not isinstance(w, ipw.FileUpload)], default=str)
 
 
 def downloads(links_html: str) -> dict[str, str]:

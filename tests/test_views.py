@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import base64
-import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import ipywidgets as ipw
 import pytest
 
+from tests import widget_tree
+from tests.widget_tree import descendants
 from widgets import Chapter
 from widgets.content import load_exercises
 from widgets.store import AnswerStore
@@ -35,15 +35,10 @@ def first(kind: type) -> str:
     raise LookupError(kind)
 
 
-def descendants(widget: ipw.Widget) -> Iterator[ipw.Widget]:
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from descendants(child)
-
 
 def page_state(view: object) -> str:
     """Everything the views have sent (or would send) to the page, as one string."""
-    return json.dumps([w.get_state() for w in descendants(view.container)], default=str)  # type: ignore[attr-defined]
+    return widget_tree.page_state(view.container)  # type: ignore[attr-defined]
 
 
 @pytest.fixture

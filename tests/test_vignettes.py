@@ -6,7 +6,7 @@ import copy
 import doctest
 import json
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import widgets.vignettes as vignettes
+from tests import widget_tree
+from tests.widget_tree import descendants
 from widgets.content import data_dir
 from widgets.store import AnswerStore, SavedAnswer, StoreError
 from widgets.vignettes import (
@@ -548,15 +550,10 @@ class TestWalkProperties:
 # --------------------------------------------------------------------------- the view
 
 
-def descendants(widget: ipw.Widget) -> Iterator[ipw.Widget]:
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from descendants(child)
-
 
 def page_state(view: VignetteView) -> str:
     """Everything the view has sent (or would send) to the page, as one string."""
-    return json.dumps([w.get_state() for w in descendants(view.container)], default=str)
+    return widget_tree.page_state(view.container)
 
 
 def html_values(view: VignetteView) -> str:
