@@ -4,6 +4,7 @@
     python3 tasks.py lab     # create/reuse .venv, install, start JupyterLab on workbooks/
     python3 tasks.py test    # create/reuse .venv with the test extra, run the whole suite
     python3 tasks.py present # serve the seminar dashboards with Voila on 127.0.0.1:8866, large type
+                             #   (--students=30 preheats a kernel per student for the poll page)
     python3 tasks.py bench   # measure speed and memory and write BENCHMARKS.md (about 15 minutes)
 
 The virtual environment lives in ``.venv`` beside this file and is reinstalled
@@ -13,6 +14,7 @@ only when ``pyproject.toml`` changes. Extra arguments after ``test`` go to pytes
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import subprocess
@@ -52,6 +54,18 @@ def jupyter_environment() -> dict[str, str]:
     return env
 
 
+def room_config(env: dict[str, str], students: int) -> dict[str, str]:
+    """Preheat one kernel per student for the poll page, and refill the pool only after the room has arrived."""
+    folder = VENV / "present-config"
+    folder.mkdir(parents=True, exist_ok=True)
+    pools = {"default": {"pool_size": 1}, "chime-explorer.ipynb": {"pool_size": max(students, 1)}}
+    (folder / "voila.json").write_text(
+        json.dumps({"VoilaKernelManager": {"kernel_pools_config": pools, "fill_delay": 60}}, indent=2)
+    )
+    print(f"Preheating {students} kernels for the CHIME poll page (about {students * 85} MiB); wait a minute before the room arrives.")
+    return {**env, "JUPYTER_CONFIG_PATH": os.pathsep.join(filter(None, [str(folder), env.get("JUPYTER_CONFIG_PATH")]))}
+
+
 def run(command: list[str | Path], env: dict[str, str] | None = None) -> int:
     return subprocess.run(command, cwd=ROOT, env=env or jupyter_environment()).returncode
 
@@ -71,8 +85,16 @@ def main(argv: list[str]) -> int:
             env["RECOVERY_LECTURER_CODE"] = secrets.token_hex(4)
             print(f"Lecturer code for the poll board: {env['RECOVERY_LECTURER_CODE']}", flush=True)
             print("(set RECOVERY_LECTURER_CODE to choose your own)", flush=True)
+        students = [arg for arg in rest if arg.startswith("--students=")]
+        rest = [arg for arg in rest if arg not in students]
+        if students:
+            env = room_config(env, int(students[-1].split("=", 1)[1]))
         look = ["--template=projector", "--preheat_kernel=True", "--pool_size=1"]
-        return run([BIN / "voila", "--Voila.ip=127.0.0.1", "--port=8866", *look, *rest, ROOT / "workbooks" / "dashboards"], env)
+        defaults = [
+            default for default, key in (("--Voila.ip=127.0.0.1", ("--Voila.ip=", "--ip=")), ("--port=8866", ("--port=", "--Voila.port=")))
+            if not any(arg.startswith(key) for arg in rest)
+        ]  # fmt: skip
+        return run([BIN / "voila", *defaults, *look, *rest, ROOT / "workbooks" / "dashboards"], env)
     if task == "bench":
         ensure_environment("test")
         return run([PYTHON, "-m", "benchmarks.run", *rest])
