@@ -117,33 +117,29 @@ def _first_problem(path: Path, error: ValidationError, items: Sequence[Any], kin
     return PollError(f"{path}: {kind} {owner or '(file)'!r}, field {field!r}: {message}")
 
 
+def _load(path: Path, model: type[Strict], items_key: str, kind: str) -> Any:
+    """Read a YAML mapping and validate it as ``model``; any problem is one :class:`PollError` naming file, item and field."""
+    raw = read_yaml(path, PollError)
+    if not isinstance(raw, dict):
+        raise PollError(f"{path}: {kind} '(file)', field '(whole file)': expected a mapping with a {items_key!r} list")
+    items = raw.get(items_key) if isinstance(raw.get(items_key), list) else []
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise _first_problem(path, error, items, kind) from None
+
+
 @lru_cache(maxsize=4)
 def load_polls(path: Path | None = None) -> dict[str, Poll]:
     """The polls by id, from ``data/class/polls.yaml`` (or ``path``); :class:`PollError` if the file is bad."""
-    path = path or data_dir() / "class" / "polls.yaml"
-    raw = read_yaml(path, PollError)
-    if not isinstance(raw, dict):
-        raise PollError(f"{path}: poll '(file)', field '(whole file)': expected a mapping with a 'polls' list")
-    items = raw.get("polls") if isinstance(raw.get("polls"), list) else []
-    try:
-        polls = PollFile.model_validate(raw)
-    except ValidationError as error:
-        raise _first_problem(path, error, items, "poll") from None
+    polls = _load(path or data_dir() / "class" / "polls.yaml", PollFile, "polls", "poll")
     return {poll.id: poll for poll in polls.polls}
 
 
 @lru_cache(maxsize=4)
 def load_chime(path: Path | None = None) -> ChimeFile:
     """The CHIME explorer's content, from ``data/class/chime.yaml`` (or ``path``)."""
-    path = path or data_dir() / "class" / "chime.yaml"
-    raw = read_yaml(path, PollError)
-    if not isinstance(raw, dict):
-        raise PollError(f"{path}: process '(file)', field '(whole file)': expected a mapping")
-    items = raw.get("processes") if isinstance(raw.get("processes"), list) else []
-    try:
-        return ChimeFile.model_validate(raw)
-    except ValidationError as error:
-        raise _first_problem(path, error, items, "process") from None
+    return _load(path or data_dir() / "class" / "chime.yaml", ChimeFile, "processes", "process")
 
 
 @dataclass(frozen=True)

@@ -657,15 +657,21 @@ class PortfolioView:
     def _clear_links(self) -> None:
         self.links.value = ""
 
-    def prepare_class_file(self) -> None:
-        """Build the anonymised class answers file from the latest answers and show its download link."""
+    def _fresh_answers(self, message: ipw.HTML) -> list[SavedAnswer] | None:
+        """Redraw the panel and read the latest answers; ``None`` (with the reason in ``message``) if they cannot be read."""
         self.refresh()
         if self.store is None:
-            return
+            return None
         try:
-            answers = self.store.all_latest()
+            return self.store.all_latest()
         except StoreError as error:
-            self.class_links.value = notice("error", str(error))
+            message.value = notice("error", str(error))
+            return None
+
+    def prepare_class_file(self) -> None:
+        """Build the anonymised class answers file from the latest answers and show its download link."""
+        answers = self._fresh_answers(self.class_links)
+        if answers is None:
             return
         now = datetime.now(UTC)
         try:
@@ -702,13 +708,8 @@ class PortfolioView:
 
     def prepare_export(self) -> None:
         """Build both files from the latest answers and show their download links."""
-        self.refresh()
-        if self.store is None:
-            return
-        try:
-            answers = self.store.all_latest()
-        except StoreError as error:
-            self.links.value = notice("error", str(error))
+        answers = self._fresh_answers(self.links)
+        if answers is None:
             return
         learner_id = self.store.learner_id if self.include_id.value else None
         now = datetime.now(UTC)
