@@ -45,6 +45,24 @@ HISTORY = """## What profiling changed
   confidence interval. It is now `scipy.special.fdtri`, imported inside that
   function. Importing `widgets.measuring`: 149 MiB and 1.41 s before, 89 MiB and
   0.66 s after (one process, same machine).
+- **No plotly on the dashboards** (November 2026). Recording each page's
+  downloads showed that every Voilà page fetched and parsed jupyterlab-plotly's
+  4.7 MB script, even pages with no chart (9.7 MiB of script in all). The
+  IPS figures became HTML bars, the ImROC heatmap an HTML table of coloured
+  cells, and the RCI explorer's chart an SVG image. A notebook can say
+  `"workbook": {"plotly": false}`, and the template then leaves the script out
+  (5.1 MiB per page). Preheated ratio to the empty notebook, before (one run on a
+  busy machine) and after (the table above): RCI explorer 1.92 and 0.84, ImROC
+  team board 1.85 and 1.21, IPS figures 1.51 and 1.04.
+- **Preheating for a room** (November 2026). With 30 viewers arriving at once
+  and no preheated kernels, the server started its answer to the slowest viewer
+  after 24 s: 30 kernels were being started and run at once. `python3 tasks.py
+  present --students=30` preheats 30 kernels for the poll page and refills them
+  only a minute later. With that, the slowest first byte was 5.4 s and the
+  slowest page was interactive after 35 s instead of 59 s. What remains is the 30
+  pages' own script work, about 1 s of CPU each, on the same 2 CPUs as the
+  server. The target (10 s) is still missed here. In a class each student's
+  device does that work.
 """
 
 
