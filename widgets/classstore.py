@@ -189,7 +189,8 @@ class ClassStore:
             if parsed.get_backend_name() == "sqlite":
                 self.engine = _sqlite_engine(parsed)
             elif parsed.get_backend_name() == "postgresql":
-                self.engine = sa.create_engine(parsed, pool_pre_ping=True, pool_size=2, max_overflow=2)
+                # One connection per kernel: every kernel of a class holds one, and PostgreSQL allows 100 by default.
+                self.engine = sa.create_engine(parsed, pool_pre_ping=True, pool_size=1, max_overflow=0, pool_timeout=30)
             else:
                 raise ClassStoreError(
                     f"The class store must be SQLite or PostgreSQL, not {parsed.get_backend_name()!r} ({describe_url(self.url)})."
