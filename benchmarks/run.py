@@ -63,6 +63,12 @@ HISTORY = """## What profiling changed
   pages' own script work, about 1 s of CPU each, on the same 2 CPUs as the
   server. The target (10 s) is still missed here. In a class each student's
   device does that work.
+- **Profiling the 30-viewer miss** (November 2026, `python -m
+  benchmarks.crowd_profile`). While 30 pages opened at once (slowest interactive
+  after 41 s), the machine was busy for 86.4 of the 88.4 CPU-seconds it had. The
+  Voilà server used 1.6 CPU-s (1.9%) and the 30 kernels 1.8 CPU-s (2.1%). The
+  browser and its driver used about 81 CPU-s (94%). The server is not the
+  bottleneck: the browsers are, and in a class they are the students' own devices.
 """
 
 
