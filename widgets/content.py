@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -26,11 +27,13 @@ from pydantic import (
 )
 
 __all__ = [
+    "FirstProblem",
     "CategoriseQuestion",
     "ChoiceOption",
     "ContentError",
     "ExerciseFile",
     "FieldProblem",
+    "first_problem",
     "Strict",
     "LikertQuestion",
     "NumericQuestion",
@@ -310,6 +313,33 @@ class _SafeLoader(yaml.SafeLoader):
             raise yaml.constructor.ConstructorError(
                 None, None, f"cannot read the {kind} value{shown} ({detail})", node.start_mark
             ) from None
+
+
+@dataclass(frozen=True)
+class FirstProblem:
+    """The first thing pydantic found wrong with an item: where, what, and whose (when a validator said)."""
+
+    location: tuple[str, ...]
+    field: str | None
+    message: str
+    owner: str | None
+
+    def field_path(self, whole: str, *, skip: int = 0) -> str:
+        """The field as ``a.b.c`` (after dropping ``skip`` leading parts of the location), or ``whole`` if none."""
+        where = ".".join(self.location[skip:])
+        if self.field and not where.endswith(self.field):
+            where = ".".join(filter(None, [where, self.field]))
+        return where or whole
+
+
+def first_problem(error: ValidationError) -> FirstProblem:
+    """The first error of ``error``; a :class:`FieldProblem` raised by our validators keeps its own words, field and owner."""
+    detail = error.errors(include_url=False)[0]
+    location = tuple(str(part) for part in detail["loc"])
+    problem = detail.get("ctx", {}).get("error")
+    if isinstance(problem, FieldProblem):
+        return FirstProblem(location, problem.field, str(problem), problem.owner)
+    return FirstProblem(location, None, str(detail["msg"]), None)
 
 
 def read_yaml(path: Path, error: type[ValueError]) -> Any:

@@ -16,7 +16,7 @@ import ipywidgets as ipw
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from . import charts
-from .content import data_dir, read_yaml
+from .content import data_dir, first_problem, read_yaml
 from .markup import STYLE, escape
 
 __all__ = ["EvidenceError", "Figure", "bars_html", "evidence_chart", "gaps_html", "load_figures"]
@@ -71,9 +71,8 @@ def load_figures(path: Path | None = None) -> dict[str, Figure]:
         try:
             figure = Figure.model_validate(entry)
         except ValidationError as error:
-            detail = error.errors(include_url=False)[0]
-            field = ".".join(str(part) for part in detail["loc"]) or "(figure)"
-            raise EvidenceError(f"{path}: figure {name!r}, field {field!r}: {detail['msg']}") from None
+            problem = first_problem(error)
+            raise EvidenceError(f"{path}: figure {name!r}, field {problem.field_path('(figure)')!r}: {problem.message}") from None
         if figure.id in figures:
             raise EvidenceError(f"{path}: figure {name!r}, field 'id': duplicate")
         figures[figure.id] = figure

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, StringConstraints, TypeAdapter, ValidationError, field_validator
 from pydantic.dataclasses import dataclass
 
-from .content import data_dir
+from .content import data_dir, first_problem
 
 __all__ = [
     "CONSTRUCTS",
@@ -133,9 +133,10 @@ def load_catalogue(path: Path | None = None) -> tuple[Measure, ...]:
         try:
             measure = _MEASURE.validate_python(row)
         except ValidationError as error:
-            detail = error.errors(include_url=False)[0]
-            field = ".".join(str(part) for part in detail["loc"]) or "(row)"
-            raise CatalogueError(f"{path}: measure {name!r} (line {line}), field {field!r}: {detail['msg']}") from None
+            problem = first_problem(error)
+            raise CatalogueError(
+                f"{path}: measure {name!r} (line {line}), field {problem.field_path('(row)')!r}: {problem.message}"
+            ) from None
         if measure.abbreviation in seen:
             raise CatalogueError(f"{path}: measure {name!r} (line {line}), field 'abbreviation': duplicate")
         seen.add(measure.abbreviation)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .content import data_dir, read_yaml
+from .content import data_dir, first_problem, read_yaml
 from .scoring import ScoreResult, ScoringError, load_instruments, score_responses
 
 __all__ = ["Person", "PeopleError", "load_people", "person_result"]
@@ -48,9 +48,8 @@ def load_people(path: Path | None = None) -> dict[str, Person]:
         try:
             person = Person.model_validate(entry)
         except ValidationError as error:
-            detail = error.errors(include_url=False)[0]
-            field = ".".join(str(part) for part in detail["loc"]) or "(whole person)"
-            raise PeopleError(f"{path}: person {name!r}, field {field!r}: {detail['msg']}") from None
+            problem = first_problem(error)
+            raise PeopleError(f"{path}: person {name!r}, field {problem.field_path('(whole person)')!r}: {problem.message}") from None
         if any(other.id == person.id for other in people):
             raise PeopleError(f"{path}: person {name!r}, field 'id': duplicate")
         people.append(person)

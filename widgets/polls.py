@@ -27,7 +27,7 @@ import traitlets
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from .classstore import ClassStore, ClassStoreError, PollClosed, PollState, WrongCode, valid_voter_id
-from .content import FieldProblem, Strict, Text, data_dir, read_yaml
+from .content import FieldProblem, Strict, Text, data_dir, first_problem, read_yaml
 from .markup import STYLE, escape, feedback_box, notice
 from .vignettes import CHIME_IDS, Frameworks, VignetteError, load_frameworks
 
@@ -103,18 +103,14 @@ class ChimeFile(Strict):
 
 def _first_problem(path: Path, error: ValidationError, items: Sequence[Any], kind: str) -> PollError:
     """One message naming the file, the item (by id where it has one) and the field."""
-    detail = error.errors(include_url=False)[0]
-    location = [str(part) for part in detail["loc"]]
-    problem = detail.get("ctx", {}).get("error")
-    message, field = (str(problem), problem.field) if isinstance(problem, FieldProblem) else (str(detail["msg"]), None)
-    owner = problem.owner if isinstance(problem, FieldProblem) else None
-    if owner is None and len(location) >= 2 and location[1].isdigit():
-        index = int(location[1])
+    problem = first_problem(error)
+    owner, skip = problem.owner, 0
+    if owner is None and len(problem.location) >= 2 and problem.location[1].isdigit():
+        index, skip = int(problem.location[1]), 2
         entry = items[index] if index < len(items) else None
         owner = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{index + 1}"
-        location = location[2:]
-    field = ".".join(filter(None, [".".join(location), field])) or "(whole file)"
-    return PollError(f"{path}: {kind} {owner or '(file)'!r}, field {field!r}: {message}")
+    field = problem.field_path("(whole file)", skip=skip)
+    return PollError(f"{path}: {kind} {owner or '(file)'!r}, field {field!r}: {problem.message}")
 
 
 def _load(path: Path, model: type[Strict], items_key: str, kind: str) -> Any:
