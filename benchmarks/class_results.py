@@ -23,16 +23,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import platform
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.common import timed
 from widgets.chapter import all_chapters
 from widgets.classresults import (
     CLASS_SEED,
@@ -44,15 +43,6 @@ from widgets.classresults import (
 )
 
 SIZES = (1_000, 10_000, 100_000)
-
-
-def median_seconds(function: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def take(files: tuple[ClassFile, ...], answers: int) -> tuple[int, list[ClassFile]]:
@@ -92,13 +82,13 @@ def main() -> None:
     for size in SIZES:
         n_files, files = take(everything.files, size)
         raw = pool[:n_files]
-        aggregate = median_seconds(lambda files=files: class_results(files, chapters), options.runs)
-        read_and_aggregate = median_seconds(
+        aggregate = timed(lambda files=files: class_results(files, chapters), options.runs).median
+        read_and_aggregate = timed(
             lambda raw=raw: class_results(read_class_files(raw, max_files=None, max_total_bytes=None).files, chapters),
             options.runs,
-        )
+        ).median
         results = class_results(files, chapters)
-        render = median_seconds(lambda results=results: results_html(results), options.runs)
+        render = timed(lambda results=results: results_html(results), options.runs).median
         print(
             f"| {size:,} | {n_files:,} | {aggregate * 1000:.1f} ms | {read_and_aggregate * 1000:.0f} ms "
             f"| {render * 1000:.1f} ms |"
