@@ -71,7 +71,7 @@ def test_the_shipped_polls_use_known_frameworks_and_chime_has_five_processes_in_
         (
             "polls:\n  - {id: a, question: q, framework: chime, note: n, source: s}\n"
             "  - {id: a, question: q, framework: chime, note: n, source: s}\n",
-            "poll 'a', field 'id': the id 'a' is used twice",
+            "poll 'a', field 'id': duplicate id 'a' in polls",
         ),
         ("polls: [\n", "not valid YAML"),
         ("- just a list\n", "expected a mapping"),

@@ -475,7 +475,7 @@ BREAKAGES = [
     Breakage("duplicate item id", broken(_set("TOY", "items.2.id", "t1")), "TOY", "items.2.id", ("duplicate",)),
     Breakage("duplicate score id", broken(_set("TOY", "scores.2.id", "a")), "TOY", "scores.2.id", ("duplicate",)),
     Breakage(
-        "duplicate instrument id", broken(_set("ONE", "id", "TOY")), "TOY", "id", ("duplicate instrument id",)
+        "duplicate instrument id", broken(_set("ONE", "id", "TOY")), "TOY", "id", ("duplicate id 'TOY' in instruments",)
     ),
     Breakage("malformed instrument id", broken(_set("ONE", "id", "one item")), "one item", "id"),
     Breakage("malformed item id", broken(_set("TOY", "items.0.id", "Item 1")), "TOY", "items.0.id"),

@@ -34,6 +34,7 @@ __all__ = [
     "ExerciseFile",
     "FieldProblem",
     "first_problem",
+    "require_unique",
     "Strict",
     "LikertQuestion",
     "NumericQuestion",
@@ -164,8 +165,8 @@ class CategoriseQuestion(_QuestionBase):
     @model_validator(mode="after")
     def _categories_known_and_ids_unique(self) -> CategoriseQuestion:
         known = [category.id for category in self.categories]
-        _require_unique(known, "categories")
-        _require_unique([statement.id for statement in self.statements], "statements")
+        require_unique(known, "categories")
+        require_unique([statement.id for statement in self.statements], "statements")
         for index, statement in enumerate(self.statements):
             if statement.category not in known:
                 raise FieldProblem(
@@ -204,7 +205,7 @@ class LikertQuestion(_QuestionBase):
     @field_validator("items")
     @classmethod
     def _unique_items(cls, items: tuple[LikertItem, ...]) -> tuple[LikertItem, ...]:
-        _require_unique([item.id for item in items], "items")
+        require_unique([item.id for item in items], "items")
         return items
 
     @model_validator(mode="after")
@@ -240,7 +241,7 @@ class ExerciseFile(Strict):
     @model_validator(mode="after")
     def _ids_unique_and_in_chapter(self) -> ExerciseFile:
         ids = [question.id for question in self.questions]
-        _require_unique(ids, "questions", field="id")
+        require_unique(ids, "questions", field="id")
         for question_id in ids:
             if not question_id.startswith(f"{self.chapter}."):
                 raise FieldProblem(
@@ -259,7 +260,7 @@ class ExerciseFile(Strict):
         raise KeyError(f"no question {question_id!r} in chapter {self.chapter}; known ids: {known}")
 
 
-def _require_unique(ids: list[str], what: str, *, field: str | None = None) -> None:
+def require_unique(ids: list[str], what: str, *, field: str | None = None) -> None:
     """Raise naming the first repeated id; ``field`` set means the ids are question ids."""
     seen: set[str] = set()
     for item_id in ids:

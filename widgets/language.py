@@ -48,7 +48,7 @@ from pydantic import (
     model_validator,
 )
 
-from .content import FieldProblem, Strict, data_dir, read_yaml
+from .content import FieldProblem, Strict, data_dir, read_yaml, require_unique
 from .markup import STYLE, escape, feedback_box, markdown, notice
 from .store import AnswerStore
 from .views import AnswerSlot
@@ -281,11 +281,7 @@ class _LabFile(Strict):
 
     @model_validator(mode="after")
     def _ids_unique(self) -> _LabFile:
-        seen: set[str] = set()
-        for lab in self.labs:
-            if lab.id in seen:
-                raise FieldProblem(f"duplicate id {lab.id!r} in labs", field="id", owner=lab.id)
-            seen.add(lab.id)
+        require_unique([lab.id for lab in self.labs], "labs", field="id")
         return self
 
 

@@ -27,7 +27,7 @@ import traitlets
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from .classstore import ClassStore, ClassStoreError, PollClosed, PollState, WrongCode, valid_voter_id
-from .content import FieldProblem, Strict, Text, data_dir, first_problem, read_yaml
+from .content import FieldProblem, Strict, Text, data_dir, first_problem, read_yaml, require_unique
 from .markup import STYLE, escape, feedback_box, notice
 from .vignettes import CHIME_IDS, Frameworks, VignetteError, load_frameworks
 
@@ -72,11 +72,7 @@ class PollFile(Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> PollFile:
-        seen: set[str] = set()
-        for poll in self.polls:
-            if poll.id in seen:
-                raise FieldProblem(f"the id {poll.id!r} is used twice", field="id", owner=poll.id)
-            seen.add(poll.id)
+        require_unique([poll.id for poll in self.polls], "polls", field="id")
         return self
 
 

@@ -449,13 +449,7 @@ class InstrumentsFile(Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> InstrumentsFile:
-        seen: set[str] = set()
-        for instrument in self.instruments:
-            if instrument.id in seen:
-                raise FieldProblem(
-                    f"duplicate instrument id {instrument.id!r}", field="id", owner=instrument.id
-                )
-            seen.add(instrument.id)
+        content.require_unique([instrument.id for instrument in self.instruments], "instruments", field="id")
         return self
 
 
