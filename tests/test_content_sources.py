@@ -486,3 +486,34 @@ def test_answer_spellings_cover_the_forms_a_student_would_read() -> None:
     assert {"26.5", "26.50", "26,5"} <= answer_spellings(26.5, 0.05)
     assert "27" not in answer_spellings(26.5, 0.05)
     assert not re.search(r"(?<![\d.,])26\.5(?![\d])", "126.5 or 26.55")
+
+
+# --------------------------------------------------------------------------- time estimates (issue 17)
+
+TIME_RE = re.compile(r"\*\*Time:\*\* about (\d+) minutes")
+TOTAL_RE = re.compile(r"takes about (\d+)(¼|½|¾)? hours")
+
+
+def test_chapter_00_states_a_total_time_that_the_chapter_estimates_add_up_to() -> None:
+    minutes = []
+    for path in sorted((ROOT / "workbooks").glob("[0-9][0-9]-*.ipynb")):
+        found = [
+            int(m.group(1))
+            for text in student_texts(_rel(path))
+            for m in TIME_RE.finditer(text)
+        ]
+        assert len(found) == 1, (
+            f"{_rel(path)}: expected one '**Time:** about N minutes', found {found}"
+        )
+        minutes += found
+    start = " ".join(student_texts("workbooks/00-start-here.ipynb"))
+    total = TOTAL_RE.search(start)
+    assert total, (
+        "chapter 00 should say how long the whole workbook takes ('takes about N hours')"
+    )
+    stated = (
+        int(total.group(1)) + {"¼": 0.25, "½": 0.5, "¾": 0.75, None: 0}[total.group(2)]
+    )
+    assert abs(sum(minutes) / 60 - stated) <= 0.25, (
+        f"chapters add up to {sum(minutes)} minutes, chapter 00 says about {stated} hours"
+    )
