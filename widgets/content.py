@@ -272,8 +272,10 @@ def require_unique(ids: list[str], what: str, *, field: str | None = None) -> No
 
 
 def data_dir() -> Path:
-    """The folder holding the workbook's content (``data/`` beside the package)."""
-    return Path(__file__).resolve().parent.parent / "data"
+    """The folder holding the workbook's content (see :func:`widgets.resources.data_dir`)."""
+    from .resources import data_dir as located
+
+    return located()
 
 
 def _question_id_at(raw: Any, loc: tuple[int | str, ...]) -> str:

@@ -42,7 +42,9 @@ def package_root() -> Traversable:
 def _candidates() -> list[Traversable]:
     root = package_root()
     found: list[Traversable] = [root / _DATA]
-    if isinstance(root, Path):  # a folder on disk (always so for a wheel pip installed, and a checkout)
+    if isinstance(
+        root, Path
+    ):  # a folder on disk (always so for a wheel pip installed, and a checkout)
         found.append(root.parent / _DATA)
     return found
 
@@ -66,5 +68,7 @@ def data_dir() -> Path:
     # Nothing found: the loaders then report the missing file in the page, naming this folder.
     on_disk = [candidate for candidate in candidates if isinstance(candidate, Path)]
     if not on_disk:
-        raise DataNotFound(f"The workbook's content was not found in {candidates[0]}; install the wheel with pip.")
+        raise DataNotFound(
+            f"The workbook's content was not found in {candidates[0]}; install the wheel with pip."
+        )
     return on_disk[-1]
