@@ -138,8 +138,8 @@ IDENTITY_NOTE = (
 
 SUPPORT_NOTE = (
     "Reading and writing about suicide and self-harm can be hard, especially with experience of it. "
-    "If this brings things up for you, you can talk to Samaritans at any time, free, on 116 123 (UK and "
-    "Ireland), or to your university's wellbeing service."
+    "If this brings things up for you, you can talk to Samaritans in the UK at any time, free, on 116 123, "
+    "or to your university's wellbeing service."
 )
 """Shown with any suicide or self-harm finding."""
 
