@@ -58,7 +58,7 @@ from pydantic import (
 )
 
 from .content import FieldProblem, Strict, data_dir, read_yaml, require_unique
-from .markup import STYLE, Verdict, escape, feedback_box, markdown, notice
+from .markup import STYLE, escape, feedback_box, markdown, notice
 from .store import AnswerStore
 from .views import AnswerSlot
 
@@ -1110,7 +1110,9 @@ class LanguageLab:
             self.results[sentence.id].value = f'<div class="rw-box" style="border-color:{colour};">{html}</div>'
             clean += ok
         total = len(self.lab.sentences)
-        verdict: Verdict = "correct" if clean == total else ("partly" if clean else "incorrect")
+        verdict: Literal["correct", "partly", "incorrect"] = (
+            "correct" if clean == total else ("partly" if clean else "incorrect")
+        )
         self.feedback.value = feedback_box(
             verdict,
             "<p>Compare each of your rewrites with the model rewrite shown under it.</p>",
