@@ -58,11 +58,11 @@ class TestChallenges:
         assert all(0 < len(challenge.label) <= 40 for challenge in CHALLENGES.challenges)
         assert CHALLENGES.label("ch06") == "A new approach to risk"
 
-    def test_the_source_is_cited_and_the_stage_labels_are_marked_unconfirmed(self) -> None:
+    def test_the_source_is_cited_and_the_stage_labels_are_cited_to_imroc(self) -> None:
         assert "Shepherd" in CHALLENGES.source and "2010" in CHALLENGES.source
-        assert CHALLENGES.stages.confirmed is False
+        assert CHALLENGES.stages.confirmed is True
         assert CHALLENGES.stages.labels == ("Engagement", "Development", "Transformation")
-        assert "not be confirmed" in CHALLENGES.stages.note
+        assert "ImROC" in CHALLENGES.stages.note and "confirm" not in CHALLENGES.stages.note
         assert (CHALLENGES.scale.min, CHALLENGES.scale.max) == (1, 3)
         assert CHALLENGES.stage_words() == "1 = Engagement, 2 = Development, 3 = Transformation"
 
@@ -73,7 +73,7 @@ class TestChallenges:
         for item, challenge in zip(question.items, CHALLENGES.challenges, strict=True):
             assert item.text == f"{int(challenge.id[2:])}. {challenge.label}"
         assert (question.scale.min, question.scale.max) == (CHALLENGES.scale.min, CHALLENGES.scale.max)
-        assert "unconfirmed" in question.scale.low_label and "not been confirmed" in question.prompt
+        assert "Engagement" in question.scale.low_label and "confirm" not in question.prompt
 
     @pytest.mark.parametrize(
         ("edit", "field"),
@@ -340,12 +340,12 @@ class TestTeamComparisonView:
         view = TeamComparisonView()
         assert "7 team rows read; 7 compared; 0 set aside" in view.summary.value
         assert "A new approach to risk; Supporting staff&#x27;s own recovery" in view.summary.value
-        assert SYNTHETIC_LABEL in view.note.value and "not be confirmed" in view.note.value
+        assert SYNTHETIC_LABEL in view.note.value and "engagement, development and transformation" in view.note.value
         assert "fictional teams, synthetic ratings" in view.chart.value and view.chart.value.count("<td style=") == 70
         assert view.ranking.value.count("<tr>") == 11 and view.problems.value == ""
         payload = re.search(r"base64,([A-Za-z0-9+/=]+)", view.help.value).group(1)
         assert base64.b64decode(payload) == synthetic_teams_path().read_bytes()
-        assert "not confirmed" in view.help.value
+        assert "confirm" not in view.help.value
 
     def test_a_bad_upload_is_a_message_and_clears_the_chart(self) -> None:
         view = TeamComparisonView()

