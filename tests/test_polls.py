@@ -56,7 +56,7 @@ def test_the_shipped_polls_use_known_frameworks_and_chime_has_five_processes_in_
     assert len(poll_options(polls["top-tip-hardest"], frameworks)) == 10
     chime = load_chime()
     assert tuple(p.id for p in chime.processes) == CHIME_IDS and "".join(p.letter for p in chime.processes) == "CHIME"
-    assert "unverified" in chime.sub_themes_status and "97" in chime.about
+    assert "Leamy et al. (2011)" in chime.sub_themes_status and "97" in chime.about
 
 
 @pytest.mark.parametrize(
@@ -185,12 +185,13 @@ def test_without_a_store_the_poll_says_why_and_cannot_be_used(tmp_path: Path) ->
     assert all(w.disabled for w in descendants(box) if getattr(w, "description", None) == "Vote")
 
 
-def test_the_chime_explorer_shows_each_process_with_unverified_sub_themes(tmp_path: Path) -> None:
+def test_the_chime_explorer_shows_each_process_with_its_sourced_sub_themes(tmp_path: Path) -> None:
     box = chime_explorer(url=f"sqlite:///{tmp_path / 'class.sqlite3'}")
     picker = next(w for w in descendants(box) if getattr(w, "description", None) == "Process")
     detail = next(w for w in descendants(box) if "Sub-themes" in str(getattr(w, "value", "")))
     picker.value = "chime-empowerment"
-    assert "Empowerment" in detail.value and "Focusing on strengths" in detail.value and "Unverified" in detail.value
+    assert "Empowerment" in detail.value and "About the sub-themes" in detail.value and "Leamy et al. (2011)" in detail.value
+    assert "nverified" not in detail.value
 
 
 # ---------------------------------------------------------------- the lecturer's board
