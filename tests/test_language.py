@@ -750,6 +750,11 @@ class TestLanguageChecker:
         assert "No flagged phrases" in checker.result.value
         assert f"{len(LEXICON.entries)} kinds of phrase" in checker.result.value
 
+    def test_a_text_over_the_limit_is_a_message_not_a_long_wait(self) -> None:
+        checker = LanguageChecker(text="He lacks insight. " * 2000)
+        checker.button.click()
+        assert "36,000 characters" in checker.result.value and "at most 20,000" in checker.result.value
+
     def test_empty_text_asks_for_text(self) -> None:
         checker = LanguageChecker(text="   ")
         checker.button.click()

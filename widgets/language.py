@@ -159,6 +159,8 @@ _BEFORE = rf"(?<![\w{_DASHES}])"
 _AFTER = rf"(?![\w{_DASHES}])"
 _MAX_REASON = 160
 _NEARBY_WORDS = 4
+_WINDOW = 300
+"""How far (in characters) the context rules look around a phrase, so long texts stay fast."""
 
 
 class LexiconError(ValueError):
@@ -502,13 +504,15 @@ def _normal(token: str) -> str:
 
 
 def _sentence_start(text: str, position: int) -> int:
-    ends = [match.end() for match in _SENTENCE_END.finditer(text, 0, position)]
-    return ends[-1] if ends else 0
+    """Where the sentence holding ``position`` starts, looking back at most ``_WINDOW`` characters."""
+    window = max(0, position - _WINDOW)
+    ends = [match.end() for match in _SENTENCE_END.finditer(text, window, position)]
+    return ends[-1] if ends else window
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    after = _SENTENCE_END.search(text, end)
-    return text[_sentence_start(text, start) : after.start() if after else len(text)]
+    after = _SENTENCE_END.search(text, end, end + _WINDOW)
+    return text[_sentence_start(text, start) : after.start() if after else min(len(text), end + _WINDOW)]
 
 
 def _classify(token: str, first_in_sentence: bool) -> Who:
@@ -592,7 +596,7 @@ def _done_by_another(text: str, end: int) -> bool:
 
 def _someone_else_follows(text: str, end: int) -> bool:
     """Whether a person comes straight after the phrase: "failed to engage Ms J", "... engage her family"."""
-    tokens = _TOKEN.findall(_CLAUSE_END.split(text[end : end + 60], maxsplit=1)[0])
+    tokens = _TOKEN.findall(_CLAUSE_END.split(text[end : end + 60], maxsplit=1)[0])  # bounded
     if not tokens:
         return False
     first, word = tokens[0], _normal(tokens[0])
@@ -605,12 +609,12 @@ def _someone_else_follows(text: str, end: int) -> bool:
 
 
 def _next_words(text: str, end: int, count: int) -> list[str]:
-    clause = _CLAUSE_END.split(text[end:], maxsplit=1)[0]
+    clause = _CLAUSE_END.split(text[end : end + _WINDOW], maxsplit=1)[0]
     return [_normal(token) for token in _TOKEN.findall(clause)[:count]]
 
 
 def _followed_by_ok(text: str, end: int, allowed: tuple[str, ...]) -> bool:
-    rest = text[end:].lstrip()
+    rest = text[end : end + 40].lstrip()
     if not rest or not (rest[0].isalnum()):
         return "." in allowed
     words = _TOKEN.findall(rest[:40])
@@ -938,6 +942,9 @@ def render_check(check: LanguageCheck, lexicon: Lexicon) -> str:
     return feedback_box("warning", body, title=f"{_plural(len(flags), 'phrase')} to reconsider.")
 
 
+MAX_TEXT = 20_000
+"""The most characters the checker view reads at once (a long care record is checked in parts)."""
+
 _FULL = ipw.Layout(width="100%")
 _LABEL_STYLE = {"description_width": "initial"}
 
@@ -992,6 +999,13 @@ class LanguageChecker:
             return
         if not self.text.value.strip():
             self.result.value = notice("warning", "Type or paste some text first.")
+            return
+        if len(self.text.value) > MAX_TEXT:
+            self.result.value = notice(
+                "warning",
+                f"This text has {len(self.text.value):,} characters; the checker reads at most {MAX_TEXT:,} at a "
+                "time. Paste a few paragraphs at a time.",
+            )
             return
         self.result.value = render_check(check_language(self.text.value, self.lexicon), self.lexicon)
 
