@@ -63,6 +63,20 @@ class TestHarmfulRewrites:
     @pytest.mark.parametrize(
         "text",
         [
+            'She said: "I have been\nsuffering from depression" for years.',
+            'She said: "He suffers from depression, and so do I',
+            "He told us he \u201csuffers from voices\u201d.",
+            "He told us he 'suffers from voices' at night.",
+        ],
+        ids=["over a line break", "quotation left open", "curly double", "single"],
+    )
+    def test_quoted_words_are_never_rewritten_however_they_are_quoted(self, text: str) -> None:
+        assert flagged(text) == []
+        assert rewrite(text) == text
+
+    @pytest.mark.parametrize(
+        "text",
+        [
             "His mother suffers from arthritis.",
             "The service suffers from underfunding.",
             "We talked about our own lack of insight into his culture.",

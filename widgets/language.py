@@ -448,10 +448,13 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z'\u2019\-]*")
 _SENTENCE_END = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bMx)(?<!\bDr)[.!?\n]")
 _CLAUSE_END = re.compile(r"[.!?;:,\n()\"\u201c\u201d]")
 _QUOTES = re.compile(
-    r"\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d"
+    r"\"[^\"]*(?:\"|\Z)|\u201c[^\u201d]*(?:\u201d|\Z)"  # over line breaks, or unclosed to the end:
     r"|(?<![\w'\u2019])['\u2018](?=\S)(?:[^'\u2018\u2019\n]|(?<=\w)['\u2019](?=\w))+?['\u2019](?!\w)"
 )
-"""Quoted spans: straight or curly, double or single quotation marks (an apostrophe inside a word is not one)."""
+"""Quoted spans: straight or curly, double or single quotation marks (an apostrophe inside a word is not one).
+
+A double quotation mark left open quotes to the end of the text: a wrong guess only means no rewrite.
+"""
 _DETAINED = re.compile(
     r"\b(?:section\s*\d+[a-z]?|s\.?\s?\d+[a-z]?|sectioned|detained|detention|mental\s+health\s+act|mha|cto"
     r"|community\s+treatment\s+order)\b",
@@ -604,7 +607,8 @@ def _someone_else_follows(text: str, end: int) -> bool:
         return True
     if word in {"her", "his", "their"}:
         following = _normal(tokens[1]) if len(tokens) > 1 else ""
-        return word == "her" and (not following or following in _SKIP) or following in _THIRD_PARTY
+        object_pronoun = word == "her" and (not following or following in _SKIP)  # "engage her in ..."
+        return object_pronoun or following in _THIRD_PARTY  # "engage her family"
     return word in _OBJECT_PRONOUNS
 
 
