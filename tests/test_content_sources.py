@@ -142,7 +142,7 @@ def test_the_hedge_patterns_catch_the_wording_issue_16_found() -> None:
 SOURCE_KEYS = {"id", "cite", "reference", "doi", "no_doi"}
 CLAIM_KEYS = {"id", "where", "claim", "source", "how", "date", "status"}
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
-YEAR = r"(?:1[89]\d\d|20\d\d)[a-z]?|n\.d\."
+YEAR = r"(?:1[89]\d\d|20\d\d)[a-z]?|n\.d\.(?:-[a-z])?"  # 2011, 2015b, n.d., n.d.-a
 YEAR_RE = re.compile(rf"(?<![\w/.-])({YEAR})(?![\w/-])")
 NAME_RE = re.compile(r"[A-ZÀ-Þ][\w'’À-ÿ-]*")
 NOT_AUTHORS = {
@@ -211,6 +211,19 @@ def cites() -> tuple[Cite, ...]:
             )
         )
     return tuple(out)
+
+
+def _initialism(authors: str) -> str:
+    """"DH" for "Department of Health", "CSIP" for "Care Services Improvement Partnership, ...":
+    a reference list gives an organisation's full name, the text cites its initials."""
+    words = NAME_RE.findall(re.split(r"[,.(]", authors.strip())[0])
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def _after_month(text: str, start: int) -> bool:
+    """True when the year at ``start`` follows a month name ("April 2011"): a date, not a citation."""
+    before = text[:start].split()
+    return bool(before) and before[-1].strip(",") in MONTHS
 
 
 def _matches(names: set[str], year: str) -> list[str]:
@@ -345,11 +358,11 @@ def test_every_reference_list_entry_has_a_ledger_source(rel: str) -> None:
             unmatched.append(f"{entry[:90]} (no year)")
             continue
         authors = entry[: year.start()]
-        first = (NAME_RE.findall(authors) or [""])[0]
+        firsts = {(NAME_RE.findall(authors) or [""])[0], _initialism(authors)} - {""}
         found = [
             s
-            for s in _matches(_names(authors), year.group(1))
-            if first in {n for c in cites() if c.source == s for n in c.names}
+            for s in _matches(_names(authors) | firsts, year.group(1))
+            if firsts & {n for c in cites() if c.source == s for n in c.names}
         ]
         if not found:
             unmatched.append(entry[:110])
@@ -366,7 +379,7 @@ def citations(text: str) -> Iterator[tuple[str, str, str]]:
         if "http" in inside or ".ipynb" in inside or not YEAR_RE.search(inside):
             continue
         for part in inside.split(";"):
-            years = list(YEAR_RE.finditer(part))
+            years = [y for y in YEAR_RE.finditer(part) if not _after_month(part, y.start())]
             if not years:
                 continue
             authors = part[: years[0].start()]
@@ -412,6 +425,22 @@ def test_the_citation_finder_reads_both_citation_forms() -> None:
         y == "2012" and n == {"SAMHSA"} for y, n in found
     )
     assert not any("April" in n for _, n in found)
+    dates = "first year of data (April 2011 to March 2012), in surveys (since April 2011)"
+    assert not list(citations(dates)), "a month and year is a date, not a citation"
+    assert [(y, _names(a)) for a, y, _ in citations("as ImROC says (ImROC, n.d.-c)")] == [
+        ("n.d.-c", {"ImROC"})
+    ]
+
+
+def test_a_reference_list_may_spell_out_an_organisation_the_text_cites_by_initials() -> None:
+    assert _initialism("Department of Health ") == "DH"
+    assert (
+        _initialism(
+            "Care Services Improvement Partnership, Royal College of Psychiatrists, Social Care Institute for Excellence "
+        )
+        == "CSIP"
+    )
+    assert _initialism("Slade M, Bird V, et al. ") == "SM"  # harmless: no source is cited as "SM"
 
 
 # --------------------------------------------------------------------------- exercises (issue 17)
