@@ -16,12 +16,15 @@ that it is left alone.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 SESSION_DIR = Path(tempfile.mkdtemp(prefix="recovery-workbook-tests-"))
+atexit.register(shutil.rmtree, SESSION_DIR, ignore_errors=True)
 
 
 def _isolate(environ: os._Environ[str] | dict[str, str], session: Path) -> None:
