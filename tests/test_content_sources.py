@@ -425,7 +425,7 @@ def test_the_citation_finder_reads_both_citation_forms() -> None:
         y == "2012" and n == {"SAMHSA"} for y, n in found
     )
     assert not any("April" in n for _, n in found)
-    dates = "first year of data (April 2011 to March 2012), in surveys (since April 2011)"
+    dates = "ONS personal well-being: first year of data (April 2011 to March 2012). In ONS surveys (since April 2011)."
     assert not list(citations(dates)), "a month and year is a date, not a citation"
     assert [(y, _names(a)) for a, y, _ in citations("as ImROC says (ImROC, n.d.-c)")] == [
         ("n.d.-c", {"ImROC"})
