@@ -138,7 +138,7 @@ def lab(rest: list[str]) -> int:
                 continue
             step("JupyterLab is running. Open chapter 00 at:")
             print(f"\n    http://127.0.0.1:{port}/{CHAPTER_00}?token={env['JUPYTER_TOKEN']}\n", flush=True)
-            step("Press Ctrl+C twice to stop it.")
+            step("Press Ctrl+C to stop it.")
             break
         return process.wait()
     except KeyboardInterrupt:

@@ -425,5 +425,9 @@ def test_plain_jupyter_lab_serves_voila_with_the_workbook_template(installed: In
     assert 'id="rendered_cells"' in html and "<main" in html
     assert re.findall(r'(?:href|src)="(https?://[^"]+)"', html) == [], "a stylesheet or script from another host"
     assert "font-awesome" not in html.lower()
+    # Voila's page script loads MathJax 2 from cdnjs unless both of these are null (the server extension's
+    # defaults are not; standalone voila's are): etc/jupyter/jupyter_server_config.json sets them
+    page_config = json.loads(re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', html, re.DOTALL).group(1))  # type: ignore[union-attr]
+    assert page_config["fullMathjaxUrl"] is None and page_config["mathjaxConfig"] is None
     assert CONTENT_PROBLEM not in html
     assert "from widgets import" not in html
