@@ -294,15 +294,19 @@ def servers(hub: Hub) -> dict[str, object]:
     return found
 
 
-def memory(process: object) -> dict[str, float]:
-    """Server and kernel memory in MiB (PSS: shared libraries counted once across processes)."""
+def memory(process: object) -> dict[str, object]:
+    """Server and kernel memory in MiB: RSS (what one user alone in a container holds, the sizing figure)
+    and PSS (shared libraries split between the users' processes on this one machine)."""
     kernels = [p for p in process.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]  # type: ignore[attr-defined]
-    mib = lambda p: p.memory_full_info().pss / 2**20
+    info = {p.pid: p.memory_full_info() for p in [process, *kernels]}  # type: ignore[list-item]
+    rss = {pid: round(i.rss / 2**20, 1) for pid, i in info.items()}
+    pss = {pid: round(i.pss / 2**20, 1) for pid, i in info.items()}
     return {
-        "server_mib": round(mib(process), 1),
+        "server_rss_mib": rss[process.pid],  # type: ignore[attr-defined]
         "kernels": len(kernels),
-        "kernel_mib": [round(mib(kernel), 1) for kernel in kernels],
-        "total_mib": round(mib(process) + sum(mib(kernel) for kernel in kernels), 1),
+        "kernel_rss_mib": [rss[k.pid] for k in kernels],
+        "total_rss_mib": round(sum(rss.values()), 1),
+        "total_pss_mib": round(sum(pss.values()), 1),
     }
 
 
@@ -358,17 +362,16 @@ def test_three_students_vote_and_the_lecturers_board_shows_three_votes(hub: Hub,
     # two pages open, two kernels: one kernel per open page (Voila gives every page view its own)
     assert all(busy[user]["kernels"] == 2 for user in STUDENTS), busy
     assert busy[LECTURER]["kernels"] == 1, busy
-    students = [busy[user]["total_mib"] for user in STUDENTS]
-    kernels = [mib for user in STUDENTS for mib in busy[user]["kernel_mib"]]  # type: ignore[attr-defined]
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "jupyterhub.json").write_text(
         json.dumps(
             {
                 "seconds_to_start_four_servers": round(spawned, 1),
-                "idle_server_mib": [idle[user]["server_mib"] for user in sorted(idle)],
-                "student_with_chapter_01_and_poll_open_mib": students,
-                "kernel_per_page_mib": kernels,
-                "lecturer_with_board_open_mib": busy[LECTURER]["total_mib"],
+                "idle_server_rss_mib": [idle[user]["server_rss_mib"] for user in sorted(idle)],
+                "student_with_chapter_01_and_poll_open_rss_mib": [busy[user]["total_rss_mib"] for user in STUDENTS],
+                "student_with_chapter_01_and_poll_open_pss_mib": [busy[user]["total_pss_mib"] for user in STUDENTS],
+                "kernel_per_page_rss_mib": [mib for user in STUDENTS for mib in busy[user]["kernel_rss_mib"]],  # type: ignore[attr-defined]
+                "lecturer_with_board_open_rss_mib": busy[LECTURER]["total_rss_mib"],
                 "per_user": busy,
             },
             indent=2,
