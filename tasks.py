@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -128,6 +129,11 @@ def lab(rest: list[str]) -> int:
     ]  # fmt: skip
     step("Starting JupyterLab ...")
     process = subprocess.Popen(command, cwd=ROOT, env=env)
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)  # stopping tasks.py stops JupyterLab too
     try:
         deadline = time.monotonic() + 180
         while process.poll() is None and time.monotonic() < deadline:
