@@ -61,12 +61,12 @@ def ensure_environment(extra: str | None) -> None:
     wanted = EXTRAS[extra]
     try:
         recorded = json.loads(stamp.read_text())
-        have = set(recorded["extras"]) if recorded.get("digest") == digest else None
+        have, current = set(recorded["extras"]), recorded["digest"] == digest
     except (OSError, ValueError, KeyError, TypeError):
-        have = None
-    if have is not None and wanted <= have:
+        have, current = set(), False
+    if current and wanted <= have:
         return
-    extras = sorted(wanted | (have or set()))
+    extras = sorted(wanted | have)  # reinstall what was there too, so the next task need not
     target = f".[{','.join(extras)}]" if extras else "."
     step("Upgrading pip (1 of 2) ...")
     subprocess.run([PYTHON, "-m", "pip", "install", "--upgrade", "pip"], check=True)

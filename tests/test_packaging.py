@@ -121,6 +121,31 @@ def test_import_scan_finds_an_undeclared_import(tmp_path: Path) -> None:
     assert undeclared([tmp_path], ("test",)) == {}
 
 
+# --- tasks.py: one install shared by lab and test -------------------------------------------
+
+
+def test_lab_after_test_does_not_reinstall(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tasks
+
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "python").touch()
+    monkeypatch.setattr(tasks, "VENV", tmp_path)
+    monkeypatch.setattr(tasks, "PYTHON", tmp_path / "bin" / "python")
+    installs: list[list[str]] = []
+    monkeypatch.setattr(tasks.subprocess, "run", lambda command, **_: installs.append([str(c) for c in command]))
+    tasks.ensure_environment("test")
+    assert installs[-1][-2:] == ["--editable", ".[postgres,test]"]
+    count = len(installs)
+    tasks.ensure_environment(None)  # lab
+    tasks.ensure_environment("test")
+    assert len(installs) == count, "lab after test reinstalled"
+    monkeypatch.setattr(tasks, "ROOT", tmp_path)  # pyproject.toml changes: reinstall, keeping the test extra
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'changed'\n")
+    (tmp_path / "setup.py").write_text("")
+    tasks.ensure_environment(None)
+    assert installs[-1][-2:] == ["--editable", ".[postgres,test]"]
+
+
 # --- conda and Binder (repo2docker) ----------------------------------------------------------
 
 REPO2DOCKER_PYTHON = re.compile(r"python\s*=+\s*([\d\.]*)")
