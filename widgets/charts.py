@@ -141,7 +141,7 @@ def jacobson_truax_svg(
     becomes the image's accessible text. It is plain SVG, so a page that shows it needs
     no charting script, and redrawing it after a change is cheap.
     """
-    width, height, left, top, size = 820, 560, 70, 50, 440
+    width, height, left, top, size = 920, 580, 80, 56, 440
     low, high = scale_min, scale_max
     span = (high - low) or 1.0
     pad = span * 0.03
@@ -158,10 +158,10 @@ def jacobson_truax_svg(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
-        f'role="img" aria-labelledby="rw-jt-title rw-jt-desc" font-family="sans-serif" font-size="15">',
+        f'role="img" aria-labelledby="rw-jt-title rw-jt-desc" font-family="sans-serif" font-size="21">',
         f'<title id="rw-jt-title">{escape(title)}</title><desc id="rw-jt-desc">{escape(description)}</desc>',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',
-        f'<text x="{left}" y="28" font-size="18" font-weight="600" fill="#000">{escape(title)}</text>',
+        f'<text x="{left}" y="32" font-size="23" font-weight="600" fill="#000">{escape(title)}</text>',
         f'<clipPath id="rw-jt-plot"><rect x="{left}" y="{top}" width="{size}" height="{size}"/></clipPath>',
         f'<rect x="{left}" y="{top}" width="{size}" height="{size}" fill="none" stroke="#000"/>',
     ]
@@ -170,12 +170,12 @@ def jacobson_truax_svg(
     while tick <= high:
         parts.append(line(tick, low - pad, tick, high + pad, "#e3e3e3", 1))
         parts.append(line(low - pad, tick, high + pad, tick, "#e3e3e3", 1))
-        parts.append(f'<text x="{sx(tick):.1f}" y="{top + size + 20}" text-anchor="middle" fill="#000">{tick:g}</text>')
-        parts.append(f'<text x="{left - 8}" y="{sy(tick) + 5:.1f}" text-anchor="end" fill="#000">{tick:g}</text>')
+        parts.append(f'<text x="{sx(tick):.1f}" y="{top + size + 24}" text-anchor="middle" fill="#000">{tick:g}</text>')
+        parts.append(f'<text x="{left - 8}" y="{sy(tick) + 7:.1f}" text-anchor="end" fill="#000">{tick:g}</text>')
         tick += step
-    parts.append(f'<text x="{left + size / 2}" y="{top + size + 44}" text-anchor="middle" fill="#000">Score before</text>')
+    parts.append(f'<text x="{left + size / 2}" y="{top + size + 52}" text-anchor="middle" fill="#000">Score before</text>')
     parts.append(
-        f'<text x="18" y="{top + size / 2}" text-anchor="middle" fill="#000" transform="rotate(-90 18 {top + size / 2})">Score after</text>'
+        f'<text x="20" y="{top + size / 2}" text-anchor="middle" fill="#000" transform="rotate(-90 20 {top + size / 2})">Score after</text>'
     )
     guides = [
         line(low, low, high, high, "#000", 1),
@@ -195,7 +195,7 @@ def jacobson_truax_svg(
         colour, shape, _label = _CLASS_STYLE.get(name, ("#000", "circle-open", name))
         parts.append(_marker(shape, sx(x), sy(y), 24, colour, outline="#000"))
     parts.append("</g>")
-    legend_x, legend_y = left + size + 30, top + 10
+    legend_x, legend_y = left + size + 24, top + 10
     entries = [
         (_marker(shape, legend_x + 8, 0, 12, colour), f"{label} ({counts.get(name, 0)})")
         for name, (colour, shape, label) in _CLASS_STYLE.items()
@@ -209,9 +209,9 @@ def jacobson_truax_svg(
         colour, shape, label = _CLASS_STYLE.get(person[2], ("#000", "circle-open", person[2]))
         entries.append((_marker(shape, legend_x + 8, 0, 16, colour, outline="#000"), f"This person: {label.lower()}"))
     for index, (symbol, text) in enumerate(entries):
-        y = legend_y + 28 * index
+        y = legend_y + 34 * index
         drawn = symbol.format(legend_x, legend_x + 18) if symbol.startswith("<line") else symbol
-        parts.append(f'<g transform="translate(0 {y})">{drawn}<text x="{legend_x + 26}" y="5" fill="#000">{escape(text)}</text></g>')
+        parts.append(f'<g transform="translate(0 {y})">{drawn}<text x="{legend_x + 26}" y="7" fill="#000">{escape(text)}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
 

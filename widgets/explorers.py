@@ -66,7 +66,7 @@ class MeasureExplorer:
         self.length = ipw.Dropdown(options=_any(LENGTHS), value=ANY, description="Length:", style=style)
         self.perspective = ipw.Dropdown(options=_any(PERSPECTIVES), value=ANY, description="Who rates:", style=style)
         self.results = ipw.Select(
-            options=[], rows=8, description="Matching measures:", style=style, layout=ipw.Layout(width="44rem")
+            options=[], rows=8, description="Matching measures:", style=style, layout=ipw.Layout(width="100%")
         )
         self.count = ipw.HTML()
         self.details = ipw.HTML()
