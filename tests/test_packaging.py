@@ -121,6 +121,26 @@ def test_import_scan_finds_an_undeclared_import(tmp_path: Path) -> None:
     assert undeclared([tmp_path], ("test",)) == {}
 
 
+# --- where the content is found --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["installed", "checkout", "missing"])
+def test_data_dir_prefers_the_packaged_copy_then_the_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str) -> None:
+    from widgets import resources
+
+    package = tmp_path / "site" / "widgets"
+    package.mkdir(parents=True)
+    if layout == "installed":
+        (package / "data").mkdir()
+        (package / "data" / "manifest.yaml").write_text("seed: 1\n")
+    if layout in {"installed", "checkout"}:
+        (tmp_path / "site" / "data").mkdir()
+        (tmp_path / "site" / "data" / "manifest.yaml").write_text("seed: 2\n")
+    monkeypatch.setattr(resources, "package_root", lambda: package)
+    expected = {"installed": package / "data", "checkout": tmp_path / "site" / "data", "missing": tmp_path / "site" / "data"}
+    assert resources.data_dir() == expected[layout]
+
+
 # --- tasks.py: one install shared by lab and test -------------------------------------------
 
 
