@@ -34,6 +34,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy
 import yaml
 
 from tests.harness import chromium_path, free_port, watch
@@ -354,6 +355,11 @@ def test_three_students_vote_and_the_lecturers_board_shows_three_votes(hub: Hub,
         timeout=30_000,
     )
     busy = {user: memory(process) for user, process in servers(hub).items()}
+    engine = sqlalchemy.create_engine(hub.class_store)  # type: ignore[attr-defined]
+    with engine.connect() as connection:  # one store for the class: three voters, each their own learner id
+        rows = connection.execute(sqlalchemy.text("SELECT voter_id, choice FROM votes")).all()
+    engine.dispose()
+    assert len(rows) == 3 and len({voter for voter, _ in rows}) == 3, rows
     for seen in watched:
         assert seen.external_requests == [] and seen.unexpected_page_errors() == []
     for context in contexts:
