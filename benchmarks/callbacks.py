@@ -21,23 +21,21 @@ import pandas as pd
 
 from benchmarks.class_results import take
 from benchmarks.common import Summary, timed
-from widgets import psychometrics
-from widgets.chapter import all_chapters
-from widgets.classresults import (
-    CLASS_SEED,
-    ClassResultsView,
-    class_results,
-    read_class_files,
-    synthetic_class_files,
-)
-from widgets.classstore import ClassStore
-from widgets.explorers import MeasureExplorer
+from widgets.content.exercises import all_chapters
+from widgets.content.instruments import load_instruments
+from widgets.content.polls import load_polls
+from widgets.content.vignettes import load_frameworks
 from widgets.language import LanguageChecker
-from widgets.measuring import RCIExplorer
-from widgets.polls import PollBoard, load_polls
-from widgets.scoring import load_instruments, score_frame
-from widgets.teams import TeamComparisonView
-from widgets.vignettes import load_frameworks
+from widgets.logic.classresults.aggregate import class_results
+from widgets.logic.classresults.reading import read_class_files
+from widgets.logic.classresults.synthetic import CLASS_SEED, synthetic_class_files
+from widgets.logic.measurement import psychometrics
+from widgets.logic.measurement.scoring import score_frame
+from widgets.storage.classstore import ClassStore
+from widgets.views.classresults import ClassResultsView
+from widgets.views.measuring import MeasureExplorer, RCIExplorer
+from widgets.views.polls import PollBoard
+from widgets.views.teams import TeamComparisonView
 
 SIZES = (1_000, 10_000, 100_000)
 

@@ -32,15 +32,11 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import timed
-from widgets.chapter import all_chapters
-from widgets.classresults import (
-    CLASS_SEED,
-    ClassFile,
-    class_results,
-    read_class_files,
-    results_html,
-    synthetic_class_files,
-)
+from widgets.content.exercises import all_chapters
+from widgets.logic.classresults.aggregate import class_results
+from widgets.logic.classresults.html import results_html
+from widgets.logic.classresults.reading import ClassFile, read_class_files
+from widgets.logic.classresults.synthetic import CLASS_SEED, synthetic_class_files
 
 SIZES = (1_000, 10_000, 100_000)
 

@@ -29,7 +29,6 @@ import psutil
 from benchmarks.common import ROOT, Summary
 from tests.harness import (
     CHROMIUM_ARGS,
-    LOCAL_HOSTS,
     VoilaServer,
     chromium_path,
     voila_server,

@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from widgets.content import MultipleChoiceQuestion
+from widgets.content.exercises import MultipleChoiceQuestion
 
 # Names and values that the exercise schema knows about, so that generated
 # documents reach the deeper validators rather than failing on the first key.

@@ -19,8 +19,8 @@ from tests.harness import (
     wait_until_rendered,
     watch,
 )
-from widgets.content import load_exercises
-from widgets.views import css_class
+from widgets.content.exercises import load_exercises
+from widgets.views.exercises import css_class
 
 pytestmark = pytest.mark.browser
 
@@ -238,7 +238,8 @@ def test_rci_explorer_reclassifies_when_a_control_moves(browser, server: VoilaSe
 
 
 def test_a_vignette_can_be_played_to_its_end_by_keyboard_and_mouse(browser, server: VoilaServer) -> None:
-    from widgets.vignettes import Walk, choose, current_node, is_finished, load_vignette
+    from widgets.content.vignettes import load_vignette
+    from widgets.logic.vignettes import Walk, choose, current_node, is_finished
 
     notebook = "03-skills-in-practice.ipynb"
     vignette = load_vignette("03-medication-decision")

@@ -15,41 +15,46 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.widget_tree import page_state
-from widgets import classresults
-from widgets.classresults import (
-    CLASS_SEED,
-    MAX_CLASS_FILES,
-    SYNTHETIC_CLASS_LABEL,
+from widgets.content.exercises import load_exercises
+from widgets.logic.classresults.aggregate import (
     ClassResults,
-    ClassResultsView,
     QuestionResult,
     Tally,
     answers_frame,
     class_results,
-    class_results_board,
-    display_name,
+)
+from widgets.logic.classresults.html import (
     question_html,
-    read_class_files,
     results_html,
     skipped_html,
     summary_html,
+)
+from widgets.logic.classresults.reading import (
+    MAX_CLASS_FILES,
+    display_name,
+    read_class_files,
+)
+from widgets.logic.classresults.synthetic import (
+    CLASS_SEED,
+    SYNTHETIC_CLASS_LABEL,
     synthetic_class_files,
 )
-from widgets.content import load_exercises
-from widgets.export import (
+from widgets.logic.export import (
     DATA_FORMAT,
     DATA_MARKER,
     EXPORT_SCHEMA_VERSION,
     answers_sha256,
 )
-from widgets.grading import display_order
-from widgets.portfolio import (
+from widgets.logic.grading import display_order
+from widgets.logic.portfolio import (
     MAX_IMPORT_BYTES,
     export_class_answers,
     export_markdown,
     parse_export,
 )
-from widgets.store import SavedAnswer
+from widgets.logic.records import SavedAnswer
+from widgets.logic.classresults import aggregate
+from widgets.views.classresults import ClassResultsView, class_results_board
 
 CHAPTER_01 = load_exercises("01-understanding-recovery")
 CHAPTERS = {"01": CHAPTER_01}
@@ -380,13 +385,13 @@ class TestAggregation:
 
     def test_each_distinct_answer_is_graded_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
         calls: list[int] = []
-        real = classresults.grade_single_choice
+        real = aggregate.grade_single_choice
 
         def counting(question: Any, index: int) -> Any:
             calls.append(index)
             return real(question, index)
 
-        monkeypatch.setattr(classresults, "grade_single_choice", counting)
+        monkeypatch.setattr(aggregate, "grade_single_choice", counting)
         files = [(f"s{n}.md", class_file([answer("01.1", "single_choice", chosen("01.1", n % 2), at(n))])) for n in range(30)]
         results = class_results(read_class_files(files).files, CHAPTERS)
         assert sorted(calls) == [0, 1] and result_of(results, "01.1").correct == 15

@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 
 from tests.postgres import postgres_server, server_binaries
-from widgets.classstore import (
+from widgets.logic.polls import PollState
+from widgets.storage.classstore import (
     ClassStore,
     ClassStoreError,
     PollClosed,
-    PollState,
     WrongCode,
     class_store_url,
     code_matches,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.computed import COMPUTE, compute
-from widgets.content import COMPUTATIONS, NumericQuestion, data_dir, load_exercise_file
+from widgets.content.exercises import COMPUTATIONS, NumericQuestion, load_exercise_file
+from widgets.content.loading import data_dir
+from widgets.logic.computed import COMPUTE, compute
 
 COMPUTED = [
     question

@@ -14,21 +14,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-import widgets.content as content
 from tests.strategies import exercise_like_documents, yaml_data
-from widgets.content import (
+from widgets.content import loading
+from widgets.content.exercises import (
     CategoriseQuestion,
-    ContentError,
     ExerciseFile,
     LikertQuestion,
     MultipleChoiceQuestion,
     NumericQuestion,
     ReflectionQuestion,
     SingleChoiceQuestion,
-    data_dir,
     load_exercise_file,
     load_exercises,
 )
+from widgets.content.loading import ContentError, data_dir
 
 EXERCISE_FILES = sorted((data_dir() / "exercises").glob("*.yaml"))
 
@@ -90,7 +89,7 @@ class TestLoadExercises:
     @pytest.fixture
     def fake_data_dir(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         (tmp_path / "exercises").mkdir()
-        monkeypatch.setattr(content, "data_dir", lambda: tmp_path)
+        monkeypatch.setattr(loading, "data_dir", lambda: tmp_path)
         load_exercises.cache_clear()
         yield tmp_path
         load_exercises.cache_clear()

@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import LECTURER_CODE, ROOT, PageWatch, VoilaServer, voila_server, wait_until_rendered, watch
+from tests.harness import (
+    LECTURER_CODE,
+    ROOT,
+    PageWatch,
+    VoilaServer,
+    voila_server,
+    wait_until_rendered,
+    watch,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -207,7 +215,7 @@ def test_a_poll_answer_containing_html_is_never_run(browser, light: VoilaServer,
     """Votes are option ids checked by the store; a forged id in the store is shown escaped, never executed."""
     import sqlite3
 
-    from widgets.classstore import ClassStore
+    from widgets.storage.classstore import ClassStore
 
     board, seen = open_dashboard(browser, light, "dashboards/class-poll-board.ipynb")
     database = Path(light.log).with_name("class.sqlite3")
@@ -251,7 +259,7 @@ def test_voila_with_the_workbooks_settings_hides_sources_and_tracebacks(browser,
 
 def test_a_class_upload_larger_than_tornados_default_10_mib_message_arrives(browser, light: VoilaServer) -> None:
     """450 files (15 MB) in one choice: the servers accept websocket messages up to 64 MB (etc/jupyter)."""
-    from widgets.classresults import synthetic_class_files
+    from widgets.logic.classresults.synthetic import synthetic_class_files
 
     files = [(name, data + b"\n" + b"padding line of notes\n" * 600) for name, data in synthetic_class_files(450, 7)]
     assert sum(len(data) for _name, data in files) > 12 * 2**20

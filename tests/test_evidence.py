@@ -8,9 +8,12 @@ import ipywidgets as ipw
 import pytest
 
 from widgets import Chapter
-from widgets.content import ContentError, LikertQuestion, load_exercise_file
-from widgets.evidence import EvidenceError, bars_html, evidence_chart, load_figures
-from widgets.views import view_for
+from widgets.content.evidence import EvidenceError, load_figures
+from widgets.content.exercises import LikertQuestion, load_exercise_file
+from widgets.content.loading import ContentError
+from widgets.logic.evidence import bars_html
+from widgets.views.evidence import evidence_chart
+from widgets.views.exercises import view_for
 
 
 def test_ips_figures_are_the_published_percentages() -> None:

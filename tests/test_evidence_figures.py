@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from widgets.evidence import load_figures
+from widgets.content.evidence import load_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 

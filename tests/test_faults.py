@@ -37,10 +37,10 @@ from jupyter_client.manager import KernelManager
 
 from tests.widget_tree import descendants
 from widgets import Chapter
-from widgets.classstore import ClassStore, ClassStoreError
-from widgets.polls import chime_explorer
-from widgets.store import ENV_VAR, AnswerStore, StoreError
-from widgets.vignettes import CHIME_IDS
+from widgets.content.vignettes import CHIME_IDS
+from widgets.storage.classstore import ClassStore, ClassStoreError
+from widgets.storage.store import ENV_VAR, AnswerStore, StoreError
+from widgets.views.polls import chime_explorer
 
 CHAPTER = "01-understanding-recovery"
 REFLECTION = "01.11"  # chapter 01's reflection: every new text saved is one more answer
@@ -236,7 +236,7 @@ def test_kernels_killed_while_saving_lose_no_answer_they_reported_saved(kernel_e
 NOTEBOOK_WRITER = """
 import json, os, time
 from widgets import Chapter
-from widgets.classstore import ClassStore
+from widgets.storage.classstore import ClassStore
 
 while not os.path.exists({go!r}):
     time.sleep(0.002)
@@ -257,7 +257,7 @@ print("votes", json.dumps(votes))
 
 DASHBOARD_VOTER = """
 import json, os, time
-from widgets.classstore import ClassStore
+from widgets.storage.classstore import ClassStore
 
 while not os.path.exists({go!r}):
     time.sleep(0.002)

@@ -42,22 +42,39 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.strategies import yaml_data
-from widgets.chapter import all_chapters
-from widgets.classresults import ClassResultsView, class_results, read_class_file, read_class_files, synthetic_class_files
-from widgets.content import ContentError, data_dir, load_exercise_file
-from widgets.evidence import EvidenceError, load_figures
-from widgets.export import DATA_MARKER, answers_sha256
+from widgets.content.evidence import EvidenceError, load_figures
+from widgets.content.exercises import all_chapters, load_exercise_file
+from widgets.content.instruments import (
+    InstrumentError,
+    load_instrument_file,
+    load_instruments,
+)
+from widgets.content.loading import ContentError, data_dir
+from widgets.content.measures import CatalogueError, load_catalogue
+from widgets.content.people import PeopleError, load_people
+from widgets.content.polls import PollError, load_chime, load_polls
+from widgets.content.teams import load_challenges
+from widgets.content.vignettes import VignetteError, load_frameworks, load_vignette_file
 from widgets.language import LexiconError, load_labs, load_lexicon
-from widgets.measures import CatalogueError, load_catalogue
-from widgets.measuring import UploadScoreView
-from widgets.people import PeopleError, load_people
-from widgets.polls import PollError, load_chime, load_polls
-from widgets.portfolio import PortfolioError, PortfolioView, export_class_answers, export_html, export_markdown, parse_export
-from widgets.scoring import InstrumentError, load_instrument_file, load_instruments
-from widgets.store import AnswerStore, SavedAnswer
-from widgets.teams import TeamComparisonView, compare_teams, load_challenges, read_team_csv
-from widgets.uploads import UploadError, read_responses, score_upload
-from widgets.vignettes import VignetteError, load_frameworks, load_vignette_file
+from widgets.logic.classresults.aggregate import class_results
+from widgets.logic.classresults.reading import read_class_file, read_class_files
+from widgets.logic.classresults.synthetic import synthetic_class_files
+from widgets.logic.export import DATA_MARKER, answers_sha256
+from widgets.logic.measurement.uploads import UploadError, read_responses, score_upload
+from widgets.logic.portfolio import (
+    PortfolioError,
+    export_class_answers,
+    export_html,
+    export_markdown,
+    parse_export,
+)
+from widgets.logic.records import SavedAnswer
+from widgets.logic.teams import compare_teams, read_team_csv
+from widgets.storage.store import AnswerStore
+from widgets.views.classresults import ClassResultsView
+from widgets.views.measuring import UploadScoreView
+from widgets.views.portfolio import PortfolioView
+from widgets.views.teams import TeamComparisonView
 
 DATA = data_dir()
 FRAMEWORKS = load_frameworks()

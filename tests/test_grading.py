@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.strategies import multiple_choice_questions
-from widgets.content import (
+from widgets.content.exercises import (
     CategoriseQuestion,
     LikertQuestion,
     MultipleChoiceQuestion,
@@ -18,7 +18,7 @@ from widgets.content import (
     SingleChoiceQuestion,
     load_exercises,
 )
-from widgets.grading import (
+from widgets.logic.grading import (
     check_reflection,
     grade_categorise,
     grade_multiple_choice,

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from widgets.explorers import MeasureExplorer, measure_details_html
-from widgets.measures import CatalogueError, filter_measures, load_catalogue
+from widgets.content.measures import CatalogueError, load_catalogue
+from widgets.logic.measurement.catalogue import filter_measures, measure_details_html
+from widgets.views.measuring import MeasureExplorer
 
 CATALOGUE = load_catalogue()
 SOURCE_CSV = Path(__file__).resolve().parent.parent.parent / "shared" / "content" / "measures.csv"

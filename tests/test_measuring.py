@@ -9,17 +9,14 @@ import ipywidgets as ipw
 import numpy as np
 import pytest
 
-from widgets import measuring
-from widgets.measuring import (
-    PersonScoringView,
-    RCIExplorer,
-    UploadScoreView,
-    explore_change,
-    scoring_working,
-)
-from widgets.people import PeopleError, load_people, person_result
-from widgets.scoring import load_instruments
-from widgets.synthetic import cohort_path
+from widgets.content.instruments import load_instruments
+from widgets.content.people import PeopleError, load_people
+from widgets.logic.measurement.change import explore_change
+from widgets.logic.measurement.cohort import cohort_path
+from widgets.logic.measurement.people import person_result
+from widgets.logic.measurement.scoring import scoring_working
+from widgets.views import measuring
+from widgets.views.measuring import PersonScoringView, RCIExplorer, UploadScoreView
 
 QPR15 = load_instruments()["QPR-15"]
 

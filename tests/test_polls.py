@@ -9,20 +9,17 @@ from pathlib import Path
 import pytest
 
 from tests.widget_tree import descendants
-from widgets.classstore import ClassStore, ClassStoreError, PollState
-from widgets.polls import (
+from widgets.content.polls import PollError, load_chime, load_polls
+from widgets.content.vignettes import CHIME_IDS, load_frameworks
+from widgets.logic.polls import PollState, poll_options, tally_html
+from widgets.storage.classstore import ClassStore, ClassStoreError
+from widgets.views.polls import (
     MAX_WRONG_CODES,
     PollBoard,
-    PollError,
     PollView,
     chime_explorer,
-    load_chime,
-    load_polls,
     poll_board,
-    poll_options,
-    tally_html,
 )
-from widgets.vignettes import CHIME_IDS, load_frameworks
 
 CODE = "board-code"
 

@@ -16,24 +16,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.widget_tree import page_state
-from widgets.content import load_exercises
-from widgets.export import DATA_MARKER, EXPORT_SCHEMA_VERSION
-from widgets.portfolio import (
+from widgets.content.exercises import load_exercises
+from widgets.logic.export import DATA_MARKER, EXPORT_SCHEMA_VERSION
+from widgets.logic.portfolio import (
     CLASS_ANSWER_KINDS,
     MAX_IMPORT_BYTES,
     ChapterProgress,
     PortfolioError,
-    PortfolioView,
     class_answers,
     export_class_answers,
     export_html,
     export_markdown,
     parse_export,
-    portfolio_panel,
     progress,
     progress_spec,
 )
-from widgets.store import AnswerStore, SavedAnswer
+from widgets.logic.records import SavedAnswer
+from widgets.storage.store import AnswerStore
+from widgets.views.portfolio import PortfolioView, portfolio_panel
 
 CHAPTERS = {
     "01": load_exercises("01-understanding-recovery"),
@@ -266,7 +266,7 @@ class TestParseExportAndImport:
         self._refused(empty, text + text, "more than one block")
 
     def test_records_with_a_valid_checksum_but_bad_fields_are_refused(self, empty: AnswerStore) -> None:
-        from widgets.export import answers_sha256
+        from widgets.logic.export import answers_sha256
 
         records = [{"question_id": "<b>", "kind": "reflection", "answer": {"text": "x"}, "saved_at": EARLIER}]
         block = {"format": "recovery-workbook", "schema_version": 1, "answers": records}
@@ -328,7 +328,7 @@ class TestClassAnswersFile:
 
 class TestStoreImportAndDelete:
     def test_an_import_that_fails_part_way_adds_nothing(self, store: AnswerStore, empty: AnswerStore) -> None:
-        from widgets.store import StoreError
+        from widgets.storage.store import StoreError
 
         pages = empty._connection.execute("PRAGMA page_count").fetchone()[0]
         empty._connection.execute(f"PRAGMA max_page_count={pages + 2}")  # room for a few rows only
@@ -470,9 +470,9 @@ class TestPortfolioView:
 @pytest.mark.parametrize("answer", [{"value": "x"}, {"value": [1]}, {"chosen": 5}, {"path": 5}, {"rewrites": 5}])
 def test_an_imported_answer_of_an_unexpected_shape_is_shown_as_data_not_a_crash(answer: object) -> None:
     """Found by fuzzing: parse_export accepted these (their checksum matched) and the log then raised."""
-    from widgets.chapter import all_chapters
-    from widgets.export import answers_to_markdown
-    from widgets.store import SavedAnswer
+    from widgets.content.exercises import all_chapters
+    from widgets.logic.export import answers_to_markdown
+    from widgets.logic.records import SavedAnswer
 
     saved = SavedAnswer("01.4", "numeric", answer, "2025-01-02T03:04:05+00:00")
     text = answers_to_markdown([saved], all_chapters()[0])

@@ -25,8 +25,8 @@ from tests.strategies import (
     reliabilities,
     standard_deviations,
 )
-from widgets import psychometrics
-from widgets.psychometrics import (
+from widgets.logic.measurement import psychometrics
+from widgets.logic.measurement.psychometrics import (
     CHANGE_CLASSES,
     Z_95,
     AlphaResult,

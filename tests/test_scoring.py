@@ -24,14 +24,16 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import widgets.content as content
-from widgets.scoring import (
+from widgets.content.instruments import (
     Instrument,
     InstrumentError,
-    ScoreResult,
-    ScoringError,
     instruments_path,
     load_instrument_file,
     load_instruments,
+)
+from widgets.logic.measurement.scoring import (
+    ScoreResult,
+    ScoringError,
     score_frame,
     score_responses,
 )
@@ -397,7 +399,7 @@ class TestLoadInstruments:
     def test_default_path_follows_data_dir(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         (tmp_path / "measures").mkdir()
         (tmp_path / "measures" / "instruments.yaml").write_text(dump(toy_document()), encoding="utf-8")
-        monkeypatch.setattr(content, "data_dir", lambda: tmp_path)
+        monkeypatch.setattr(content.loading, "data_dir", lambda: tmp_path)
         assert set(load_instruments()) == {"TOY", "ONE", "STAGES", "IMP"}
 
     def test_the_toy_spec_loads(self, toy: dict[str, Instrument]) -> None:

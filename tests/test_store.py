@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from widgets.store import ENV_VAR, AnswerStore, StoreError, default_db_path
+from widgets.storage.store import ENV_VAR, AnswerStore, StoreError, default_db_path
 
 
 class TestAnswerStore:
@@ -182,7 +182,7 @@ def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
 
 _KILLED_WRITER = """
 import sys
-from widgets.store import AnswerStore
+from widgets.storage.store import AnswerStore
 store = AnswerStore(sys.argv[1])
 n = 0
 while True:

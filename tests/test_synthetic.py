@@ -6,8 +6,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from widgets.content import data_dir
-from widgets.synthetic import COHORT_SEED, ITEM_COLUMNS, cohort_path, qpr15_cohort, sha256_of, to_csv_bytes
+from widgets.content.loading import data_dir
+from widgets.logic.measurement.cohort import (
+    COHORT_SEED,
+    ITEM_COLUMNS,
+    cohort_path,
+    qpr15_cohort,
+    sha256_of,
+    to_csv_bytes,
+)
 
 MANIFEST = yaml.safe_load((data_dir() / "manifest.yaml").read_text(encoding="utf-8"))["datasets"]
 SYNTHETIC = [entry for entry in MANIFEST if entry["synthetic"]]

@@ -14,26 +14,30 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from widgets.content import ContentError, LikertQuestion, MultipleChoiceQuestion, load_exercises
-from widgets.synthetic import to_csv_bytes
-from widgets.teams import (
+from widgets.content.exercises import (
+    LikertQuestion,
+    MultipleChoiceQuestion,
+    load_exercises,
+)
+from widgets.content.loading import ContentError
+from widgets.content.teams import load_challenges
+from widgets.logic.measurement.cohort import to_csv_bytes
+from widgets.logic.measurement.uploads import UploadError
+from widgets.logic.teams import (
     MAX_TEAM_FILE_BYTES,
     MAX_TEAMS,
     SYNTHETIC_LABEL,
     TEAMS_SEED,
-    TeamComparisonView,
     TeamRowProblem,
-    compare_teams,
     cell_colours,
+    compare_teams,
     heatmap_html,
-    load_challenges,
     read_team_csv,
     synthetic_teams,
     synthetic_teams_path,
-    team_comparison,
     weakest_challenges,
 )
-from widgets.uploads import UploadError
+from widgets.views.teams import TeamComparisonView, team_comparison
 
 CHALLENGES = load_challenges()
 IDS = [f"ch{number:02d}" for number in range(1, 11)]
@@ -286,7 +290,7 @@ class TestHeatmap:
     def test_text_on_each_colour_meets_wcag_aa_contrast(self, value: float) -> None:
         from plotly.colors import unlabel_rgb
 
-        from widgets.teams import _luminance
+        from widgets.logic.teams import _luminance
 
         background, text = cell_colours(value, 1, 3)
         shade = _luminance(tuple(unlabel_rgb(background)))

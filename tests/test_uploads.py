@@ -8,9 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from widgets.scoring import load_instruments
-from widgets.synthetic import cohort_path
-from widgets.uploads import MAX_UPLOAD_BYTES, UploadError, read_responses, results_csv, score_upload
+from widgets.content.instruments import load_instruments
+from widgets.logic.measurement.cohort import cohort_path
+from widgets.logic.measurement.uploads import (
+    MAX_UPLOAD_BYTES,
+    UploadError,
+    read_responses,
+    results_csv,
+    score_upload,
+)
 
 QPR15 = load_instruments()["QPR-15"]
 ITEMS = list(QPR15.item_ids)

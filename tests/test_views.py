@@ -12,9 +12,9 @@ import pytest
 from tests import widget_tree
 from tests.widget_tree import descendants
 from widgets import Chapter
-from widgets.content import load_exercises
-from widgets.store import AnswerStore
-from widgets.views import (
+from widgets.content.exercises import load_exercises
+from widgets.storage.store import AnswerStore
+from widgets.views.exercises import (
     CategoriseView,
     LikertView,
     MultipleChoiceView,
@@ -294,7 +294,7 @@ class TestStoragePanel:
         assert "<script>" not in link
 
     def test_export_includes_the_learner_id_when_ticked(self, chapter: Chapter) -> None:
-        from widgets.chapter import StoragePanel
+        from widgets.views.chapter import StoragePanel
 
         panel = StoragePanel(chapter.store, None)
         panel.include_id.value = True
@@ -303,7 +303,7 @@ class TestStoragePanel:
 
 
 def test_a_reflection_that_could_not_be_saved_never_says_saved(store: AnswerStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    from widgets.store import StoreError
+    from widgets.storage.store import StoreError
 
     question = next(q for q in load_exercises("01-understanding-recovery").questions if q.type == "reflection")
     view = view_for(question, store=store)
@@ -322,8 +322,8 @@ def test_a_reflection_that_could_not_be_saved_never_says_saved(store: AnswerStor
 
 
 def test_choice_options_are_shown_in_a_fixed_shuffle_so_the_key_is_not_always_first() -> None:
-    from widgets.chapter import all_chapters
-    from widgets.grading import display_order
+    from widgets.content.exercises import all_chapters
+    from widgets.logic.grading import display_order
 
     chapters, _ = all_chapters()
     positions = []

@@ -13,36 +13,38 @@ from typing import Any
 
 import ipywidgets as ipw
 import pytest
+import widgets.vignettes as vignettes
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import widgets.vignettes as vignettes
 from tests import widget_tree
 from tests.widget_tree import descendants
-from widgets.content import data_dir
-from widgets.store import AnswerStore, SavedAnswer, StoreError
-from widgets.vignettes import (
+from widgets.content.loading import data_dir
+from widgets.content.vignettes import (
     CHIME_IDS,
     TIP_IDS,
-    Debrief,
     Frameworks,
     Vignette,
     VignetteError,
-    VignetteView,
+    load_frameworks,
+    load_vignette,
+    load_vignette_file,
+    validate_vignette,
+)
+from widgets.logic.records import SavedAnswer
+from widgets.logic.vignettes import (
+    Debrief,
     Walk,
     back,
     choose,
     current_node,
     debrief,
     is_finished,
-    load_frameworks,
-    load_vignette,
-    load_vignette_file,
-    validate_vignette,
-    vignette_widget,
     walk_from_saved,
 )
+from widgets.storage.store import AnswerStore, StoreError
+from widgets.views.vignettes import VignetteView, vignette_widget
 
 FOLDER = data_dir() / "vignettes"
 VIGNETTE_FILES = sorted(path for path in FOLDER.glob("*.yaml") if path.name != "frameworks.yaml")

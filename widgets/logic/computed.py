@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from . import psychometrics
-from .content import Computation
+from ..content.exercises import Computation
+from .measurement import psychometrics
 
 __all__ = ["COMPUTE", "compute"]
 
@@ -29,7 +29,7 @@ def _threshold(*, sd_baseline: float, reliability: float) -> float:
 
 
 def _person_score(*, person: str, score: str) -> float:
-    from .people import person_result  # the scoring engine and its data load only when needed
+    from .measurement.people import person_result
 
     value = person_result(person).value(score)
     if value is None:

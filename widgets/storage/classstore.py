@@ -23,7 +23,6 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,31 +32,29 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from ..logic.polls import PollState
 from .store import default_db_path
 
-__all__ = [
-    "CODE_VAR",
-    "PATH_VAR",
-    "URL_VAR",
-    "ClassStore",
-    "ClassStoreError",
-    "PollClosed",
-    "PollState",
-    "WrongCode",
-    "class_store_url",
-    "code_matches",
-    "describe_url",
-    "valid_voter_id",
-]
+__all__ = ["CODE_VAR", "ClassStore", "ClassStoreError", "PATH_VAR", "PollClosed", "URL_VAR", "WrongCode", "class_store_url", "code_matches", "describe_url", "valid_voter_id"]
+
 
 URL_VAR = "RECOVERY_CLASS_DB_URL"
+
+
 PATH_VAR = "RECOVERY_CLASS_DB"
+
+
 CODE_VAR = "RECOVERY_LECTURER_CODE"
 
+
 _VOTER_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
 _POLL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
+
 metadata = sa.MetaData()
+
 
 polls = sa.Table(
     "polls",
@@ -67,6 +64,7 @@ polls = sa.Table(
     sa.Column("round", sa.Integer, nullable=False),
     sa.Column("changed_at", sa.String(40), nullable=False),
 )
+
 
 votes = sa.Table(
     "votes",
@@ -89,15 +87,6 @@ class WrongCode(ClassStoreError):
 
 class PollClosed(ClassStoreError):
     """A vote arrived while its poll was closed."""
-
-
-@dataclass(frozen=True)
-class PollState:
-    """Whether a poll takes votes, and which round of it is current."""
-
-    poll_id: str
-    is_open: bool
-    round: int
 
 
 def class_store_url(environ: Mapping[str, str] | None = None) -> str:

@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .content import data_dir
+from ...content.instruments import load_instruments
+from ...content.loading import data_path
+from .scoring import score_frame
 
 __all__ = ["COHORT_SEED", "ITEM_COLUMNS", "cohort_path", "qpr15_cohort", "sha256_of"]
 
@@ -75,7 +78,7 @@ def qpr15_cohort(n: int = 400, *, seed: int = COHORT_SEED) -> pd.DataFrame:
 
 
 def cohort_path() -> Path:
-    return data_dir() / "synthetic" / "qpr15_cohort.csv"
+    return data_path("synthetic", "qpr15_cohort.csv")
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -94,3 +97,26 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+SYNTHETIC_LABEL = "Synthetic data: 400 fictional people, generated for teaching (not real answers)."
+
+
+# ----------------------------------------------------------------------------- the synthetic cohort
+
+
+@lru_cache(maxsize=1)
+def cohort_scores() -> pd.DataFrame:
+    """The synthetic cohort's QPR-15 totals, one row per answer set (``person_id``, ``timepoint``, ``total``)."""
+    frame = pd.read_csv(cohort_path())
+    instrument = load_instruments()["QPR-15"]
+    scored = score_frame(instrument, frame[list(instrument.item_ids)].astype(float))
+    return pd.concat([frame[["person_id", "timepoint"]], scored[["total", "total_missing"]]], axis=1)
+
+
+@lru_cache(maxsize=1)
+def _cohort_pairs() -> tuple[np.ndarray, np.ndarray, float]:
+    scores = cohort_scores()
+    wide = scores.pivot(index="person_id", columns="timepoint", values="total").dropna()
+    baseline_sd = float(scores.loc[scores["timepoint"] == "baseline", "total"].std())
+    return wide["baseline"].to_numpy(), wide["12_months"].to_numpy(), baseline_sd

@@ -17,7 +17,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .content import LikertScale
+from ..content.exercises import LikertScale
 from .grading import LikertResult
 
 __all__ = ["OKABE_ITO", "display_output", "jacobson_truax_svg", "likert_chart", "likert_radar", "spec_output"]

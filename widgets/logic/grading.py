@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .content import (
+from ..content.exercises import (
     CategoriseQuestion,
     LikertQuestion,
     MultipleChoiceQuestion,

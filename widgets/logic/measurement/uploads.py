@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ...content.instruments import Instrument
 from . import psychometrics
-from .scoring import Instrument, score_frame
+from .scoring import score_frame
 
 __all__ = [
     "MAX_UPLOAD_BYTES",

@@ -1,4 +1,4 @@
-"""Fictional people with synthetic answers (``data/measures/people.yaml``), scored by the engine."""
+"""The fictional people of chapters 06-07 (``data/measures/people.yaml``): schema and loader."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .content import data_dir, first_problem, read_yaml
-from .scoring import ScoreResult, ScoringError, load_instruments, score_responses
+from .instruments import ScoringError, checked_value, load_instruments
+from .loading import data_path, first_problem, read_yaml
 
-__all__ = ["Person", "PeopleError", "load_people", "person_result"]
+__all__ = ["PeopleError", "Person", "load_people"]
 
 
 class PeopleError(ValueError):
@@ -38,7 +38,7 @@ def load_people(path: Path | None = None) -> dict[str, Person]:
         unknown instrument, lacks an item or has an answer off its scale; the message
         names the file, the person and the field.
     """
-    path = path or data_dir() / "measures" / "people.yaml"
+    path = path or data_path("measures", "people.yaml")
     raw = read_yaml(path, PeopleError)
     if not isinstance(raw, dict) or not isinstance(raw.get("people"), list):
         raise PeopleError(f"{path}: person '(file)', field 'people': expected a mapping with a list of people")
@@ -61,13 +61,8 @@ def load_people(path: Path | None = None) -> dict[str, Person]:
         if set(person.answers) != set(instrument.item_ids):
             raise PeopleError(f"{path}: person {person.id!r}, field 'answers': needs exactly the items of {instrument.id}")
         try:
-            score_responses(instrument, person.answers)
+            for item in instrument.items:
+                checked_value(instrument, item, person.answers[item.id])
         except ScoringError as error:  # names the item and the value
             raise PeopleError(f"{path}: person {person.id!r}, field 'answers': {error}") from None
     return {person.id: person for person in people}
-
-
-def person_result(person_id: str) -> ScoreResult:
-    """The scoring engine's result for one fictional person."""
-    person = load_people()[person_id]
-    return score_responses(load_instruments()[person.instrument], person.answers)

@@ -24,8 +24,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from .content import CategoriseQuestion, ExerciseFile, LikertQuestion, Question
-from .store import SavedAnswer
+from ..content.exercises import (
+    CategoriseQuestion,
+    ExerciseFile,
+    LikertQuestion,
+    Question,
+)
+from .records import SavedAnswer
 
 __all__ = [
     "DATA_MARKER",

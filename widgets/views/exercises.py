@@ -16,8 +16,7 @@ from typing import Any
 
 import ipywidgets as ipw
 
-from . import charts, grading
-from .content import (
+from ..content.exercises import (
     CategoriseQuestion,
     LikertQuestion,
     MultipleChoiceQuestion,
@@ -26,8 +25,10 @@ from .content import (
     ReflectionQuestion,
     SingleChoiceQuestion,
 )
-from .markup import STYLE, escape, feedback_box, markdown, notice
-from .store import AnswerStore, SavedAnswer, StoreError
+from ..logic import charts, grading
+from ..logic.markup import STYLE, escape, feedback_box, markdown, notice
+from ..logic.records import SavedAnswer
+from ..storage.store import AnswerStore, StoreError
 
 __all__ = [
     "AnswerSlot",

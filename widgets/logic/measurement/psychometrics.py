@@ -306,7 +306,9 @@ def cronbach_alpha(items: pd.DataFrame | np.ndarray, *, confidence: float = 0.95
     tail = (1.0 - confidence) / 2.0
     df1 = n - 1
     df2 = df1 * (k - 1)
-    from scipy.special import fdtri  # the F quantile; imported here so pages that never need alpha skip scipy (~25 MiB)
+    from scipy.special import (
+        fdtri,  # the F quantile; imported here so pages that never need alpha skip scipy (~25 MiB)
+    )
 
     ci_low = 1.0 - (1.0 - alpha) * float(fdtri(df1, df2, 1.0 - tail))
     ci_high = 1.0 - (1.0 - alpha) * float(fdtri(df1, df2, tail))

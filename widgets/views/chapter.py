@@ -9,45 +9,24 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 import ipywidgets as ipw
 
-from .content import ContentError, ExerciseFile, data_dir, load_exercise_file, load_exercises
-from .export import answers_to_markdown
-from .markup import STYLE, escape, feedback_box, notice
-from .store import ENV_VAR, AnswerStore, StoreError, default_db_path
-from .views import ExerciseView, view_for
+from ..content.exercises import ExerciseFile, all_chapters, load_exercises
+from ..content.loading import ContentError
+from ..logic.export import answers_to_markdown
+from ..logic.markup import STYLE, escape, feedback_box, notice
+from ..storage.store import (
+    ENV_VAR,
+    AnswerStore,
+    StoreError,
+    default_db_path,
+    open_store,
+)
+from .exercises import ExerciseView, view_for
 
-__all__ = ["Chapter", "StoragePanel", "all_chapters", "open_store"]
-
-
-@lru_cache(maxsize=8)
-def _open_store_at(path: Path) -> tuple[AnswerStore | None, str | None]:
-    try:
-        return AnswerStore(path), None
-    except StoreError as error:
-        return None, f"Your answers are not being saved. {error}"
-
-
-def open_store(path: Path | str | None = None) -> tuple[AnswerStore | None, str | None]:
-    """The answer store at ``path`` (default :func:`default_db_path`) or ``(None, message)``."""
-    return _open_store_at(Path(path or default_db_path()).expanduser().resolve())
-
-
-def all_chapters() -> tuple[dict[str, ExerciseFile], list[str]]:
-    """Every exercise file that loads, by chapter number, and the problems with those that do not."""
-    chapters: dict[str, ExerciseFile] = {}
-    problems: list[str] = []
-    for path in sorted((data_dir() / "exercises").glob("*.yaml")):
-        try:
-            exercise_file = load_exercise_file(path)
-        except ContentError as error:
-            problems.append(str(error))
-            continue
-        chapters[exercise_file.chapter] = exercise_file
-    return chapters, problems
+__all__ = ["Chapter", "StoragePanel"]
 
 
 class StoragePanel:
@@ -149,7 +128,8 @@ class Chapter:
 
     def vignette(self, vignette_id: str) -> ipw.Widget:
         """A branching case vignette from ``data/vignettes/<vignette_id>.yaml``; the path taken is saved."""
-        from .vignettes import VignetteView, load_vignette
+        from ..content.vignettes import load_vignette
+        from .vignettes import VignetteView
 
         return self._shown(
             lambda: VignetteView(load_vignette(vignette_id), store=self.store, store_problem=self.store_problem).container,

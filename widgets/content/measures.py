@@ -15,24 +15,28 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, StringConstraints, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    ConfigDict,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 from pydantic.dataclasses import dataclass
 
-from .content import data_dir, first_problem
+from .loading import data_path, first_problem
 
-__all__ = [
-    "CONSTRUCTS",
-    "LENGTHS",
-    "PERSPECTIVES",
-    "CatalogueError",
-    "Measure",
-    "filter_measures",
-    "load_catalogue",
-]
+__all__ = ["CONSTRUCTS", "CatalogueError", "LENGTHS", "Measure", "PERSPECTIVES", "load_catalogue"]
+
 
 Construct = Literal["personal_recovery", "service_recovery_orientation", "wellbeing", "other"]
+
+
 Perspective = Literal["self_report", "staff", "collaborative", "service_level", "multiple", "not_verified"]
+
+
 Length = Literal["short", "medium", "long", "unknown"]
+
 
 CONSTRUCTS: dict[Construct, str] = {
     "personal_recovery": "Personal recovery",
@@ -40,6 +44,8 @@ CONSTRUCTS: dict[Construct, str] = {
     "wellbeing": "Well-being",
     "other": "Other (illness management)",
 }
+
+
 PERSPECTIVES: dict[Perspective, str] = {
     "self_report": "Self-report (service user or respondent)",
     "staff": "Staff",
@@ -48,12 +54,15 @@ PERSPECTIVES: dict[Perspective, str] = {
     "multiple": "Several versions or sources",
     "not_verified": "Not verified",
 }
+
+
 LENGTHS: dict[Length, str] = {
     "short": "Short (10 items or fewer)",
     "medium": "Medium (11 to 25 items)",
     "long": "Long (more than 25 items)",
     "unknown": "Item count not verified",
 }
+
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -118,7 +127,7 @@ _MEASURE = TypeAdapter(Measure)
 @lru_cache(maxsize=4)
 def load_catalogue(path: Path | None = None) -> tuple[Measure, ...]:
     """Read and validate the catalogue (default ``data/measures/catalogue.csv``)."""
-    path = path or data_dir() / "measures" / "catalogue.csv"
+    path = path or data_path("measures", "catalogue.csv")
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -144,20 +153,3 @@ def load_catalogue(path: Path | None = None) -> tuple[Measure, ...]:
     if not measures:
         raise CatalogueError(f"{path}: the catalogue has no measures")
     return tuple(measures)
-
-
-def filter_measures(
-    measures: tuple[Measure, ...],
-    *,
-    construct: Construct | None = None,
-    length: Length | None = None,
-    perspective: Perspective | None = None,
-) -> tuple[Measure, ...]:
-    """The measures matching every filter given (``None`` means any)."""
-    return tuple(
-        measure
-        for measure in measures
-        if (construct is None or measure.construct == construct)
-        and (length is None or measure.length == length)
-        and (perspective is None or measure.perspective == perspective)
-    )

@@ -1,0 +1,126 @@
+"""The package's layers, checked from the import graph (ast, so imports inside functions count too).
+
+See ARCHITECTURE.md: content <- logic <- storage <- views <- entry points. A module may import
+its own layer and the layers below it, never above; only views import ipywidgets.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "widgets"
+
+LAYERS = ("content", "logic", "storage", "views")
+"""Lowest first. Modules at the package's top are entry points (and may import anything)."""
+
+WIDGET_LIBRARIES = ("ipywidgets", "anywidget", "traitlets", "IPython")
+
+NOT_YET_SPLIT = {
+    # owned by the language-checker work (issue 16), which splits it along ARCHITECTURE.md:
+    "widgets.language",
+}
+
+COHESIVE_LONG_MODULES = {
+    # one topic, many small statistics functions with their formulas and references (pingouin style)
+    "widgets.logic.measurement.psychometrics",
+}
+MAX_LINES = 600
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, absolute, at any depth of the file."""
+    return imports_in(path.read_text(encoding="utf-8"), module_name(path), is_package=path.name == "__init__.py")
+
+
+def imports_in(source: str, module: str, *, is_package: bool = False) -> set[str]:
+    here = module.split(".")
+    package = here if is_package else here[:-1]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)  # `from . import charts`
+    return found
+
+
+def layer(module: str) -> int | None:
+    """The index of ``module``'s layer in LAYERS, or None for an entry point at the top of the package."""
+    parts = module.split(".")
+    if len(parts) > 1 and parts[1] in LAYERS:
+        return LAYERS.index(parts[1])
+    return None
+
+
+MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _layered() -> list[str]:
+    return [name for name in MODULES if layer(name) is not None and name not in NOT_YET_SPLIT]
+
+
+@pytest.mark.parametrize("module", _layered())
+def test_a_module_imports_only_its_own_layer_and_the_layers_below(module: str) -> None:
+    own = layer(module)
+    assert own is not None
+    upward = sorted(
+        target
+        for target in imports(MODULES[module])
+        if target in MODULES and (other := layer(target)) is not None and other > own
+    )
+    entry_points = sorted(
+        target for target in imports(MODULES[module]) if target in MODULES and layer(target) is None and target != "widgets"
+    )
+    assert not upward, f"{module} ({LAYERS[own]}) imports a higher layer: {upward}"
+    assert not entry_points, f"{module} imports an entry-point module: {entry_points}"
+
+
+@pytest.mark.parametrize("module", [name for name in MODULES if name not in NOT_YET_SPLIT])
+def test_only_views_import_ipywidgets(module: str) -> None:
+    if layer(module) == LAYERS.index("views"):
+        return
+    widget_imports = sorted(
+        target for target in imports(MODULES[module]) if target.split(".")[0] in WIDGET_LIBRARIES
+    )
+    assert not widget_imports, f"{module} is not a view but imports {widget_imports}"
+
+
+def test_entry_points_hold_no_code_of_their_own() -> None:
+    """A module at the package's top only re-exports (notebooks import these names)."""
+    for name, path in MODULES.items():
+        if layer(name) is not None or name in NOT_YET_SPLIT or name == "widgets":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        kinds = {type(node).__name__ for node in tree.body} - {"Expr", "ImportFrom", "Import", "Assign"}
+        assert not kinds, f"{name} defines {kinds}; put the code in a layer"
+
+
+@pytest.mark.parametrize("module", sorted(set(MODULES) - COHESIVE_LONG_MODULES - NOT_YET_SPLIT))
+def test_no_module_is_over_600_lines(module: str) -> None:
+    lines = MODULES[module].read_text(encoding="utf-8").count("\n")
+    assert lines <= MAX_LINES, f"{module} has {lines} lines; split it by topic or layer"
+
+
+def test_the_layer_check_sees_an_upward_import_inside_a_function() -> None:
+    source = "def f():\n    from ..views import exercises\n    import ipywidgets as ipw\n"
+    found = imports_in(source, "widgets.content.bad")
+    assert {"widgets.views.exercises", "ipywidgets"} <= found
+    assert layer("widgets.views.exercises") == LAYERS.index("views")
+    assert layer("widgets.content.bad") == LAYERS.index("content")
+    assert layer("widgets.polls") is None

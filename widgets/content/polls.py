@@ -1,0 +1,104 @@
+"""The poll and CHIME-process files (``data/polls/*.yaml``): schema and loaders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, ValidationError, model_validator
+
+from .loading import (
+    FieldProblem,
+    Strict,
+    Text,
+    data_path,
+    first_problem,
+    read_yaml,
+    require_unique,
+)
+from .vignettes import CHIME_IDS
+
+PollId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+
+__all__ = ["ChimeFile", "Poll", "PollError", "load_chime", "load_polls"]
+
+
+class PollError(ValueError):
+    """A polls or CHIME file is missing, unreadable or breaks the schema; the message names file, item and field."""
+
+
+class Poll(Strict):
+    id: PollId
+    question: Text
+    framework: Literal["chime", "top_tips"]
+    note: Text
+    source: Text
+
+
+class PollFile(Strict):
+    polls: tuple[Poll, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> PollFile:
+        require_unique([poll.id for poll in self.polls], "polls", field="id")
+        return self
+
+
+class Process(Strict):
+    id: Annotated[str, StringConstraints(pattern=r"^chime-[a-z]+$")]
+    letter: Literal["C", "H", "I", "M", "E"]
+    sub_themes: tuple[Text, ...] = Field(min_length=1)
+
+
+class ChimeFile(Strict):
+    source: Text
+    about: Text
+    sub_themes_status: Text
+    processes: tuple[Process, ...]
+    beyond_chime: Text
+
+    @model_validator(mode="after")
+    def _five_processes_in_order(self) -> ChimeFile:
+        found = tuple(process.id for process in self.processes)
+        if found != CHIME_IDS:
+            raise FieldProblem(f"expected {', '.join(CHIME_IDS)} in that order, found {', '.join(found) or 'none'}", field="processes")
+        return self
+
+
+def _first_problem(path: Path, error: ValidationError, items: Sequence[Any], kind: str) -> PollError:
+    """One message naming the file, the item (by id where it has one) and the field."""
+    problem = first_problem(error)
+    owner, skip = problem.owner, 0
+    if owner is None and len(problem.location) >= 2 and problem.location[1].isdigit():
+        index, skip = int(problem.location[1]), 2
+        entry = items[index] if index < len(items) else None
+        owner = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{index + 1}"
+    field = problem.field_path("(whole file)", skip=skip)
+    return PollError(f"{path}: {kind} {owner or '(file)'!r}, field {field!r}: {problem.message}")
+
+
+def _load(path: Path, model: type[Strict], items_key: str, kind: str) -> Any:
+    """Read a YAML mapping and validate it as ``model``; any problem is one :class:`PollError` naming file, item and field."""
+    raw = read_yaml(path, PollError)
+    if not isinstance(raw, dict):
+        raise PollError(f"{path}: {kind} '(file)', field '(whole file)': expected a mapping with a {items_key!r} list")
+    items = raw.get(items_key) if isinstance(raw.get(items_key), list) else []
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise _first_problem(path, error, items, kind) from None
+
+
+@lru_cache(maxsize=4)
+def load_polls(path: Path | None = None) -> dict[str, Poll]:
+    """The polls by id, from ``data/class/polls.yaml`` (or ``path``); :class:`PollError` if the file is bad."""
+    polls = _load(path or data_path("class", "polls.yaml"), PollFile, "polls", "poll")
+    return {poll.id: poll for poll in polls.polls}
+
+
+@lru_cache(maxsize=4)
+def load_chime(path: Path | None = None) -> ChimeFile:
+    """The CHIME explorer's content, from ``data/class/chime.yaml`` (or ``path``)."""
+    return _load(path or data_path("class", "chime.yaml"), ChimeFile, "processes", "process")

@@ -1,0 +1,191 @@
+"""Reading class answers files: each file parsed, checked and kept (latest answer per question) or skipped with a reason."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ..export import question_sort_key
+from ..portfolio import (
+    CLASS_ANSWER_KINDS,
+    PortfolioError,
+    parse_export,
+)
+from ..records import SavedAnswer
+
+__all__ = ["ClassBatch", "ClassFile", "MAX_CLASS_BYTES", "MAX_CLASS_FILES", "SkippedFile", "display_name", "read_class_file", "read_class_files"]
+
+
+MAX_CLASS_FILES = 500
+"""A board reads at most this many files at once; the rest are listed as skipped."""
+
+
+MAX_CLASS_BYTES = 50_000_000
+"""The files on a board together may hold at most this many bytes (one class answers file is about 20 kB)."""
+
+
+_MAX_NAME = 120
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+# ----------------------------------------------------------------------------- reading the files
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file left off the board, and why (in words fit to show the lecturer)."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClassFile:
+    """One student's file, as the board uses it.
+
+    ``answers`` holds ``(question id, kind, answer key)`` for the latest answer
+    to each question, in question order. The key is the answer's canonical JSON;
+    for a reflection it is empty (the text is dropped as the file is read).
+    """
+
+    name: str
+    answers: tuple[tuple[str, str, str], ...]
+    fingerprint: str
+    """SHA-256 of the answers the board uses (with their times): equal for two copies of one student's answers."""
+
+
+@dataclass(frozen=True)
+class ClassBatch:
+    """The files read onto the board, in upload order, and those skipped."""
+
+    files: tuple[ClassFile, ...]
+    skipped: tuple[SkippedFile, ...]
+
+    @property
+    def answers(self) -> int:
+        """The number of answers (one per question per file) the board counts."""
+        return sum(len(f.answers) for f in self.files)
+
+
+def display_name(name: str) -> str:
+    """The file name as given, with runs of white space or control characters made one space, cut to 120 characters.
+
+    Not escaped (the HTML writers escape it); ``(unnamed file)`` if blank.
+
+    >>> display_name("  class\\tanswers\\n.md"), display_name(""), len(display_name("x" * 500))
+    ('class answers .md', '(unnamed file)', 120)
+    """
+    shown = " ".join(_CONTROL.sub(" ", str(name)).split())
+    if not shown:
+        return "(unnamed file)"
+    return shown if len(shown) <= _MAX_NAME else shown[: _MAX_NAME - 1] + "…"
+
+
+def _canonical(answer: Any) -> str:
+    return json.dumps(answer, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def _latest(answers: Sequence[SavedAnswer]) -> list[SavedAnswer]:
+    """The latest answer per question (by ``saved_at``; a tie goes to the later one in the file), question order."""
+    latest: dict[str, tuple[datetime, SavedAnswer]] = {}
+    for saved in answers:
+        moment = datetime.fromisoformat(saved.saved_at)
+        current = latest.get(saved.question_id)
+        if current is None or moment >= current[0]:
+            latest[saved.question_id] = (moment, saved)
+    return [latest[question_id][1] for question_id in sorted(latest, key=lambda q: (question_sort_key(q), q))]
+
+
+def read_class_file(name: str, data: bytes) -> ClassFile:
+    """Read one student's file (a class answers file or a reflective log exported by the workbook).
+
+    Raises
+    ------
+    PortfolioError
+        The file cannot be read (see :func:`widgets.portfolio.parse_export`) or has
+        no answers to choice, number, sorting or rating questions. The message says which.
+    """
+    try:
+        imported = parse_export(data)
+    except PortfolioError:
+        raise
+    except (ValueError, TypeError, RecursionError, OverflowError, KeyError, AttributeError, IndexError):
+        raise PortfolioError("The workbook data in this file cannot be read; it may have been edited or damaged.") from None
+    used = [a for a in imported.answers if a.kind in CLASS_ANSWER_KINDS or a.kind == "reflection"]
+    try:
+        latest = _latest(used)
+        graded = [(a.question_id, a.kind, _canonical(a.answer), a.saved_at) for a in latest if a.kind != "reflection"]
+    except (ValueError, TypeError, RecursionError, OverflowError):
+        raise PortfolioError("The answers in this file cannot be read; it may have been edited or damaged.") from None
+    if not graded:
+        reflections = len(latest)
+        only = f" It holds only {reflections} reflection{'s' if reflections != 1 else ''}." if reflections else ""
+        raise PortfolioError(
+            "This file has no answers to the workbook's choice, number, sorting or rating questions, so there is "
+            f"nothing from it to show.{only}"
+        )
+    keys = {question_id: key for question_id, _kind, key, _at in graded}
+    # Interned, so that equal ids, kinds and answers are one object each: grouping them is then much faster.
+    answers = tuple(
+        (sys.intern(a.question_id), sys.intern(a.kind), sys.intern(keys.get(a.question_id, ""))) for a in latest
+    )
+    fingerprint = hashlib.sha256("\n".join("\x1f".join(row) for row in graded).encode("utf-8")).hexdigest()
+    return ClassFile(display_name(name), answers, fingerprint)
+
+
+def read_class_files(
+    uploads: Sequence[tuple[str, bytes]],
+    *,
+    max_files: int | None = MAX_CLASS_FILES,
+    max_total_bytes: int | None = MAX_CLASS_BYTES,
+) -> ClassBatch:
+    """Read every uploaded ``(name, content)``; skip, with the reason, each file that cannot be used.
+
+    A file is skipped if :func:`read_class_file` refuses it, if its answers (and
+    their times) are the same as those of a file read earlier (a duplicate; the
+    reason names the earlier file), or if it comes after the first ``max_files``
+    files or takes the total past ``max_total_bytes``. Never raises for any
+    content or name.
+    """
+    files: list[ClassFile] = []
+    skipped: list[SkippedFile] = []
+    first_with: dict[str, tuple[str, int]] = {}
+    total = 0
+    for position, (name, data) in enumerate(uploads, start=1):
+        shown = display_name(name)
+        if max_files is not None and position > max_files:
+            skipped.append(SkippedFile(shown, f"Not read: a board takes at most {max_files:,} files at once."))
+            continue
+        size = len(data)
+        if max_total_bytes is not None and total + size > max_total_bytes:
+            skipped.append(
+                SkippedFile(shown, f"Not read: the files together would pass the limit of {max_total_bytes:,} bytes.")
+            )
+            continue
+        total += size
+        try:
+            read = read_class_file(shown, bytes(data))
+        except PortfolioError as error:
+            skipped.append(SkippedFile(shown, str(error)))
+            continue
+        earlier = first_with.get(read.fingerprint)
+        if earlier is not None:
+            skipped.append(
+                SkippedFile(
+                    shown,
+                    f"Duplicate: its answers are the same as those in {earlier[0]} (file {earlier[1]}), "
+                    "which is already on the board.",
+                )
+            )
+            continue
+        first_with[read.fingerprint] = (shown, position)
+        files.append(read)
+    return ClassBatch(tuple(files), tuple(skipped))

@@ -1,0 +1,226 @@
+"""The lecturer's class-results board (the view): drop class answers files, read the per-question results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+import ipywidgets as ipw
+
+from ..content.exercises import (
+    ExerciseFile,
+    all_chapters,
+)
+from ..content.loading import ContentError
+from ..logic.classresults.aggregate import REFLECTION_NOTE, ClassResults, class_results
+from ..logic.classresults.html import results_html, skipped_html, summary_html
+from ..logic.classresults.reading import MAX_CLASS_FILES, ClassBatch, read_class_files
+from ..logic.classresults.synthetic import (
+    CLASS_SEED,
+    SYNTHETIC_CLASS_LABEL,
+    synthetic_class_files,
+)
+from ..logic.markup import STYLE, notice
+from ..logic.portfolio import (
+    PortfolioError,
+)
+
+__all__ = ["ClassResultsView", "class_results_board"]
+
+
+# ----------------------------------------------------------------------------- the view
+
+_BOARD_CSS = """<style>
+.rw-exercise.rw-class-results { max-width: 72rem; }
+.rw-exercise.rw-class-results .widget-html-content, .rw-exercise.rw-class-results .widget-label,
+.rw-exercise.rw-class-results button, .rw-exercise.rw-class-results select {
+  font-size: max(var(--jp-content-font-size1, 14px), 18px); line-height: 1.45; }
+.rw-class-results .widget-upload { width: auto; }
+.rw-class-results .widget-html, .rw-class-results .widget-html-content { min-width: 0; max-width: 100%; }
+.rw-class-results .widget-html-content { overflow-wrap: break-word; }
+.rw-class-results h2 { font-size: 1.35em; margin: 1.2rem 0 0.4rem 0; border-bottom: 2px solid currentColor; }
+.rw-class-results h3 { font-size: 1.15em; margin: 1rem 0 0.2rem 0; }
+.rw-cr-type { font-weight: normal; }
+.rw-cr-question { margin: 0.4rem 0 1.4rem 0; }
+.rw-cr-prompt { margin: 0.2rem 0; }
+.rw-cr-stats, .rw-cr-wrong, .rw-cr-note { margin: 0.25rem 0; }
+.rw-cr-spread, .rw-cr-matrix { border-collapse: collapse; margin: 0.4rem 0; }
+.rw-cr-spread { width: 100%; }
+.rw-cr-spread caption, .rw-cr-matrix caption { text-align: left; font-weight: 600; padding: 0.2rem 0; }
+.rw-cr-spread th, .rw-cr-spread td, .rw-cr-matrix th, .rw-cr-matrix td {
+  border-bottom: 1px solid #888; padding: 0.3rem 0.5rem; text-align: left; vertical-align: middle; }
+.rw-cr-spread th[scope="row"] { font-weight: normal; width: 48%; }
+.rw-cr-matrix th[scope="row"] { font-weight: normal; min-width: 10em; max-width: 22em; }
+.rw-cr-matrix { font-size: 0.9em; }
+.rw-cr-matrix thead th { vertical-align: bottom; min-width: 4em; font-size: 0.85em; hyphens: auto; }
+.rw-cr-matrix td { text-align: center; }
+.rw-cr-keycell { outline: 3px solid #0072B2; outline-offset: -3px; }
+.rw-cr-scroll { overflow-x: auto; }
+.rw-cr-bararea { display: inline-block; width: 55%; height: 1.1em; vertical-align: middle; }
+.rw-cr-bar { display: block; height: 1.1em; min-width: 2px; }
+.rw-cr-right { background: #0072B2; }
+.rw-cr-other { background: #D55E00; }
+.rw-cr-none { background: #6a6a6a; }
+.rw-cr-swatch { display: inline-block; width: 1.4em; height: 0.8em; vertical-align: middle; }
+.rw-cr-count { font-weight: 600; }
+.rw-cr-pct { font-weight: normal; font-size: 0.85em; }
+.rw-cr-key, .rw-cr-wrongmark { font-weight: 700; white-space: nowrap; }
+.rw-cr-synthetic { font-weight: 700; border: 2px dashed currentColor; padding: 0.3rem 0.6rem; }
+</style>"""
+
+
+_INTRO = (
+    "<p>Add the files your students exported: the anonymised <em>class answers file</em> from chapter 09 "
+    "(\u201cPrepare a class answers file\u201d), or a reflective log. Choose many files at once: the browser "
+    "sends each choice as one message, which the workbook's servers accept up to 64 MB (a class answers file is "
+    f"about 25 kB, a reflective log more). Each batch is added to the files already on the board, up to {MAX_CLASS_FILES}. Files are read in memory on this computer and not saved. "
+    "Duplicate and unreadable files are listed with the reason and left out.</p>"
+    f"<p><strong>Privacy:</strong> {escape(REFLECTION_NOTE)}</p>"
+)
+
+
+class ClassResultsView:
+    """The class-results board: upload many answers files (or show a synthetic class) and see per-question results.
+
+    Parameters
+    ----------
+    chapters, content_problems
+        Exercise files by chapter number and the problems of those that did not
+        load; default :func:`widgets.chapter.all_chapters`.
+    """
+
+    def __init__(
+        self, *, chapters: Mapping[str, ExerciseFile] | None = None, content_problems: Sequence[str] = ()
+    ) -> None:
+        if chapters is None:
+            chapters, content_problems = all_chapters()
+        self.chapters = dict(chapters)
+        self.uploads: list[tuple[str, bytes]] = []
+        self.synthetic = False
+        self.batch = ClassBatch((), ())
+        self.results: ClassResults | None = None
+        self.problems = ipw.HTML(
+            "".join(notice("warning", f"Some chapters' questions could not be read: {p}") for p in content_problems)
+        )
+        self.upload = ipw.FileUpload(
+            accept=".md,.html", multiple=True, description="Add answers files", layout=ipw.Layout(width="auto"),
+            tooltip="Choose students' class answers files or reflective logs (.md or .html); many at once",
+        )  # fmt: skip
+        self.upload.observe(self._on_upload, names="value")
+        self.example_button = ipw.Button(
+            description="Show a synthetic example class", layout=ipw.Layout(width="auto"),
+            tooltip="Replace the board with a made-up class of fictional students (SYNTHETIC)",
+        )  # fmt: skip
+        self.example_button.on_click(lambda _button: self.show_example())
+        self.clear_button = ipw.Button(
+            description="Clear", tooltip="Remove every file from the board", layout=ipw.Layout(width="auto")
+        )
+        self.clear_button.on_click(lambda _button: self.clear())
+        self.summary = ipw.HTML()
+        self.skipped = ipw.HTML()
+        self.note = ipw.HTML()
+        self.chapter = ipw.Dropdown(
+            description="Chapter:", options=self._chapter_options(), value="all",
+            style={"description_width": "initial"}, layout=ipw.Layout(width="auto"),
+        )  # fmt: skip
+        self._updating = False
+        self.chapter.observe(lambda _change: None if self._updating else self._show_results(), names="value")
+        self.board = ipw.HTML()
+        self.container = ipw.VBox(
+            [
+                ipw.HTML(STYLE + _BOARD_CSS), self.problems, ipw.HTML(_INTRO),
+                ipw.HBox([self.upload, self.example_button, self.clear_button]),
+                self.summary, self.note, self.skipped, self.chapter, self.board,
+            ]
+        )  # fmt: skip
+        self.container.add_class("rw-exercise")
+        self.container.add_class("rw-class-results")
+        self._render()
+
+    def _chapter_options(self) -> list[tuple[str, str]]:
+        options = [("All chapters", "all")]
+        for number in sorted(self.chapters):
+            title = self.chapters[number].title
+            answered = ""
+            if self.results is not None and self.results.files:
+                count = sum(1 for q in self.results.chapter(number) if q.answered)
+                answered = f" ({count} of {len(self.chapters[number].questions)} questions answered)"
+            options.append((f"{number} · {title}{answered}", number))
+        return options
+
+    def add_files(self, files: Sequence[tuple[str, bytes]]) -> None:
+        """Add uploaded ``(name, content)`` files to the board (replacing the synthetic class, if shown)."""
+        if self.synthetic:
+            self.uploads, self.synthetic = [], False
+        self.uploads.extend((str(name), bytes(content)) for name, content in files)
+        self._render()
+
+    def show_example(self) -> None:
+        """Replace the board with the seeded synthetic class (40 fictional students)."""
+        try:
+            example = synthetic_class_files(40, CLASS_SEED, chapters=self.chapters)
+        except (ContentError, ValueError) as error:
+            self.summary.value = notice("error", f"The synthetic class could not be made: {error}")
+            return
+        self.uploads, self.synthetic = list(example), True
+        self._render()
+
+    def clear(self) -> None:
+        """Remove every file from the board."""
+        self.uploads, self.synthetic = [], False
+        self._render()
+
+    def _on_upload(self, change: dict[str, Any]) -> None:
+        files = change["new"]
+        if not files:
+            return
+        try:
+            received = [(str(f.get("name", "")), bytes(f.get("content", b""))) for f in files]
+        except (TypeError, ValueError, AttributeError) as error:
+            self.summary.value = notice("error", f"The chosen files could not be received ({error}). Try again.")
+            return
+        finally:
+            self.upload.value = ()
+        self.add_files(received)
+
+    def _render(self) -> None:
+        first_results = self.results is None
+        try:
+            self.batch = read_class_files(self.uploads)
+            self.results = class_results(self.batch.files, self.chapters) if self.batch.files else None
+        except (PortfolioError, ContentError, ValueError, TypeError, KeyError) as error:
+            self.batch, self.results = ClassBatch((), ()), None
+            self.summary.value = notice("error", f"The files could not be shown on the board: {error}")
+            self.skipped.value = self.note.value = self.board.value = ""
+            return
+        self.summary.value = summary_html(self.batch, self.results, synthetic=self.synthetic)
+        self.skipped.value = skipped_html(self.batch.skipped)
+        self.note.value = (
+            f'<p class="rw-cr-synthetic" role="note">{escape(SYNTHETIC_CLASS_LABEL)}</p>' if self.synthetic else ""
+        )
+        current = self.chapter.value
+        options = self._chapter_options()
+        if first_results and self.results is not None:
+            current = next((n for n in sorted(self.chapters) if any(q.answered for q in self.results.chapter(n))), "all")
+        self._updating = True
+        try:
+            self.chapter.options = options
+            self.chapter.value = current if current in {value for _label, value in options} else "all"
+        finally:
+            self._updating = False
+        self.chapter.disabled = self.results is None
+        self.clear_button.disabled = not self.uploads
+        self._show_results()
+
+    def _show_results(self) -> None:
+        if self.results is None:
+            self.board.value = ""
+            return
+        chosen = None if self.chapter.value == "all" else self.chapter.value
+        self.board.value = results_html(self.results, chosen)
+
+
+def class_results_board() -> ipw.Widget:
+    """The class-results board (one call per notebook cell)."""
+    return ClassResultsView().container

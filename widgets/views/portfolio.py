@@ -1,0 +1,312 @@
+"""The portfolio panel: progress, the reflective log downloads, the class answers file and importing answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as ipw
+
+from ..content.exercises import ExerciseFile, all_chapters
+from ..logic.charts import spec_output
+from ..logic.export import (
+    export_sections,
+)
+from ..logic.markup import STYLE, feedback_box, notice
+from ..logic.portfolio import (
+    PortfolioError,
+    _download_link,
+    _plural,
+    _saved_html,
+    _summary_html,
+    class_answers,
+    export_class_answers,
+    export_html,
+    export_markdown,
+    parse_export,
+    progress,
+    progress_alt_text,
+    progress_spec,
+)
+from ..logic.records import SavedAnswer
+from ..storage.store import AnswerStore, StoreError, open_store
+
+__all__ = ["PortfolioView", "portfolio_panel"]
+
+
+_PORTFOLIO_CSS = """<style>
+.rw-portfolio details { margin: 0.3rem 0; } .rw-portfolio summary { cursor: pointer; }
+.rw-portfolio .widget-upload { width: auto; align-self: flex-start; }
+.rw-portfolio .rw-entry { border-left: 3px solid #bbb; padding-left: 0.7rem; margin: 0.6rem 0 0.8rem 0.2rem; }
+.rw-portfolio .rw-entry h4 { margin: 0.2rem 0; font-size: 1em; }
+.rw-portfolio .rw-saved { color: #444; font-size: 0.85em; margin: 0.1rem 0; }
+.rw-portfolio blockquote { border-left: 4px solid #0072B2; background: #f3f7fb;
+  margin: 0.3rem 0; padding: 0.1rem 0.8rem; }
+.rw-portfolio h3 { font-size: 1.1em; margin: 1rem 0 0.3rem 0; }
+</style>"""
+
+
+class PortfolioView:
+    """Progress chart, saved answers, reflective-log export, import, and deletion of the learner's answers.
+
+    Parameters
+    ----------
+    store, store_problem
+        As :func:`widgets.chapter.open_store` returns them.
+    chapters, content_problems
+        Exercise files by chapter number and the problems of those that did not
+        load; default :func:`widgets.chapter.all_chapters`.
+    """
+
+    def __init__(
+        self,
+        store: AnswerStore | None,
+        store_problem: str | None = None,
+        *,
+        chapters: Mapping[str, ExerciseFile] | None = None,
+        content_problems: Sequence[str] = (),
+    ) -> None:
+        if chapters is None:
+            chapters, content_problems = all_chapters()
+        self.store = store
+        self.chapters = dict(chapters)
+        problems = [notice("warning", f"Some chapters' questions could not be read: {p}") for p in content_problems]
+        if store is None:
+            problems.insert(0, notice("error", store_problem or "The answers file could not be opened."))
+        self.problems = ipw.HTML("".join(problems))
+        self.summary = ipw.HTML()
+        self.chart = ipw.Output()
+        self.saved = ipw.HTML()
+        self.refresh_button = ipw.Button(description="Refresh", tooltip="Read your saved answers again")
+        self.refresh_button.on_click(lambda _button: self.refresh())
+        self.include_id = ipw.Checkbox(
+            value=False, description="Include my pseudonymous learner id in the log", indent=False
+        )
+        self.include_id.observe(lambda _change: self._clear_links(), names="value")
+        self.export_button = ipw.Button(
+            description="Prepare my reflective log", button_style="primary",
+            tooltip="Prepare your answers and reflections as a Markdown file and a web page to download",
+        )  # fmt: skip
+        self.export_button.on_click(lambda _button: self.prepare_export())
+        self.links = ipw.HTML()
+        self.class_button = ipw.Button(
+            description="Prepare a class answers file",
+            tooltip="Prepare an anonymised file of your answers (no learner id, no reflections) for your lecturer",
+            layout=ipw.Layout(width="auto"),
+        )
+        self.class_button.on_click(lambda _button: self.prepare_class_file())
+        self.class_links = ipw.HTML()
+        self.upload = ipw.FileUpload(
+            accept=".md,.html", multiple=False, description="Import a log", layout=ipw.Layout(width="auto"),
+            tooltip="Choose a reflective log (.md or .html) exported by this workbook",
+        )  # fmt: skip
+        self.upload.observe(self._on_upload, names="value")
+        self.confirm = ipw.Checkbox(
+            value=False, description="I understand this deletes all my saved answers", indent=False
+        )
+        self.confirm.observe(lambda change: setattr(self.delete_button, "disabled", not change["new"]), names="value")
+        self.delete_button = ipw.Button(
+            description="Delete my saved answers", button_style="danger", disabled=True,
+            tooltip="Delete every answer saved in this workbook on this computer",
+        )  # fmt: skip
+        self.delete_button.on_click(lambda _button: self.delete())
+        self.status = ipw.HTML()
+        if store is None:
+            for control in (self.export_button, self.class_button, self.upload, self.confirm, self.refresh_button):
+                control.disabled = True
+        self.container = ipw.VBox(
+            [
+                ipw.HTML(STYLE + _PORTFOLIO_CSS), self.problems,
+                ipw.HTML("<h3>Your progress</h3>"), self.summary, self.chart,
+                ipw.HTML("<h3>Your saved answers</h3>"), self.saved, self.refresh_button,
+                ipw.HTML(
+                    "<h3>Download your reflective log</h3><p>One file as Markdown (to edit or paste into a CPD "
+                    "record) and one as a web page (to read or print). Both hold your latest answers as you wrote "
+                    "them, and a copy that this chapter can import again.</p>"
+                ),
+                self.include_id, self.export_button, self.links,
+                ipw.HTML(
+                    "<h3>Share your answers with your lecturer</h3><p>A class answers file holds only your "
+                    "answers to the choice, number, sorting and rating questions: no learner id, no name, no "
+                    "reflections and nothing else you wrote. Your lecturer can drop the files of the whole class "
+                    "onto the class-results board to see how the class answered.</p>"
+                ),
+                self.class_button, self.class_links,
+                ipw.HTML(
+                    "<h3>Import a log</h3><p>Choose a <code>.md</code> or <code>.html</code> log exported by this "
+                    "workbook, for example on another computer. Its answers are added to yours; answers you already "
+                    "have are not repeated.</p>"
+                ),
+                self.upload,
+                ipw.HTML(
+                    "<h3>Delete your saved answers</h3><p>This deletes every answer saved on this computer for "
+                    "this workbook and cannot be undone. Download your log first if you want to keep a copy.</p>"
+                ),
+                self.confirm, self.delete_button, self.status,
+            ]  # fmt: skip
+        )
+        self.container.add_class("rw-exercise")
+        self.container.add_class("rw-portfolio")
+        self.refresh()
+
+    def _answers(self) -> list[SavedAnswer]:
+        if self.store is None:
+            return []
+        try:
+            return self.store.all_latest()
+        except StoreError as error:
+            self.status.value = notice("error", str(error))
+            return []
+
+    def refresh(self) -> None:
+        """Read the saved answers again and redraw the progress and the list of answers."""
+        answers = self._answers()
+        rows = progress(answers, self.chapters)
+        self.summary.value = _summary_html(rows, answers)
+        self.chart.outputs = (spec_output(progress_spec(rows), alt_text=progress_alt_text(rows)),)
+        self.saved.value = _saved_html(export_sections(answers, self.chapters))
+
+    def _clear_links(self) -> None:
+        self.links.value = ""
+
+    def _fresh_answers(self, message: ipw.HTML) -> list[SavedAnswer] | None:
+        """Redraw the panel and read the latest answers; ``None`` (with the reason in ``message``) if they cannot be read."""
+        self.refresh()
+        if self.store is None:
+            return None
+        try:
+            return self.store.all_latest()
+        except StoreError as error:
+            message.value = notice("error", str(error))
+            return None
+
+    def prepare_class_file(self) -> None:
+        """Build the anonymised class answers file from the latest answers and show its download link."""
+        answers = self._fresh_answers(self.class_links)
+        if answers is None:
+            return
+        now = datetime.now(UTC)
+        try:
+            text = export_class_answers(answers, self.chapters, now=now)
+        except (TypeError, ValueError) as error:
+            self.class_links.value = notice(
+                "error", f"The class answers file could not be prepared ({error}). Your answers are unchanged."
+            )
+            return
+        shared = len(class_answers(answers))
+        if not shared:
+            self.class_links.value = notice(
+                "warning",
+                "There is nothing to share yet: a class answers file holds answers to choice, number, sorting and "
+                "rating questions, and you have not saved any.",
+            )
+            return
+        link = _download_link(
+            text, filename=f"recovery-workbook-class-answers-{now:%Y-%m-%d}.md", mime="text/markdown",
+            label="Download the class answers file (.md)",
+        )  # fmt: skip
+        left_out = len(answers) - shared
+        left = (
+            f" Left out: {_plural(left_out, 'other saved answer')} (reflections, case vignettes, language labs)."
+            if left_out
+            else ""
+        )
+        self.class_links.value = feedback_box(
+            "info",
+            f"<p>{link}</p><p>{_plural(shared, 'answer')}; no learner id.{left} Give the file to your lecturer "
+            "as they ask (for example by uploading it to your course page).</p>",
+            title="Your class answers file is ready",
+        )
+
+    def prepare_export(self) -> None:
+        """Build both files from the latest answers and show their download links."""
+        answers = self._fresh_answers(self.links)
+        if answers is None:
+            return
+        learner_id = self.store.learner_id if self.include_id.value else None
+        now = datetime.now(UTC)
+        try:
+            markdown_text = export_markdown(answers, self.chapters, learner_id=learner_id, now=now)
+            html_text = export_html(answers, self.chapters, learner_id=learner_id, now=now)
+        except (TypeError, ValueError) as error:
+            self.links.value = notice("error", f"Your log could not be prepared ({error}). Your answers are unchanged.")
+            return
+        stem = f"recovery-workbook-reflective-log-{now:%Y-%m-%d}"
+        identity = "includes your pseudonymous learner id" if learner_id else "does not include your learner id"
+        as_markdown = _download_link(
+            markdown_text, filename=f"{stem}.md", mime="text/markdown", label="Download as Markdown (.md)"
+        )
+        as_html = _download_link(
+            html_text, filename=f"{stem}.html", mime="text/html", label="Download as a web page (.html)"
+        )
+        self.links.value = feedback_box(
+            "info",
+            f"<ul><li>{as_markdown}</li><li>{as_html}</li>"
+            f"</ul><p>{_plural(len(answers), 'answer')}; the log {identity}. It holds what you wrote, so keep it "
+            "somewhere private.</p>",
+            title="Your reflective log is ready",
+        )
+
+    def import_file(self, data: bytes, name: str) -> None:
+        """Import the answers in ``data`` (an uploaded file called ``name``); a refused file changes nothing."""
+        if self.store is None:
+            self.status.value = notice("error", "There is no answers file to import into. Nothing was imported.")
+            return
+        try:
+            imported = parse_export(data)
+            added = self.store.import_answers(imported.answers)
+        except (PortfolioError, StoreError) as error:
+            self.status.value = notice("error", f"{Path(name).name}: nothing was imported. {error}")
+            return
+        skipped = len(imported.answers) - added
+        verb = "was" if skipped == 1 else "were"
+        already = f" {_plural(skipped, 'answer')} you already had {verb} skipped." if skipped else ""
+        self.status.value = feedback_box(
+            "correct" if added else "info",
+            f"<p>{_plural(added, 'answer')} added from {escape(Path(name).name)}.{already}</p>",
+            title="Import finished",
+        )
+        self.refresh()
+
+    def _on_upload(self, change: dict[str, Any]) -> None:
+        files = change["new"]
+        if not files:
+            return
+        uploaded = files[0]
+        self.import_file(bytes(uploaded["content"]), str(uploaded["name"]))
+        self.upload.value = ()
+
+    def delete(self) -> None:
+        """Delete every saved answer of the learner, only if the confirmation box is ticked."""
+        if not self.confirm.value:
+            self.status.value = notice(
+                "warning", "Nothing was deleted. Tick \u201cI understand this deletes all my saved answers\u201d first."
+            )
+            return
+        if self.store is None:
+            return
+        try:
+            deleted = self.store.delete_all()
+        except StoreError as error:
+            self.status.value = notice("error", str(error))
+            return
+        self.confirm.value = False
+        self._clear_links()
+        self.class_links.value = ""
+        self.status.value = feedback_box(
+            "info",
+            f"<p>{_plural(deleted, 'saved answer')} deleted (including earlier versions). The answers file is kept, "
+            "empty, for new answers. Chapters that are already open still show what was on screen until you "
+            "reload them.</p>",
+            title="Your saved answers were deleted",
+        )
+        self.refresh()
+
+
+def portfolio_panel(db_path: Path | str | None = None) -> ipw.Widget:
+    """The portfolio of the learner whose answers are in the default store (or ``db_path``)."""
+    store, problem = open_store(db_path)
+    return PortfolioView(store, problem).container
