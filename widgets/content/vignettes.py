@@ -1,4 +1,4 @@
-"""Branching case vignettes: the schema of ``data/vignettes/<id>.yaml``, a pure walking API and a view.
+"""Branching case vignettes: the schema of ``data/vignettes/<id>.yaml``, the frameworks file, and their loaders.
 
 A vignette is a small directed graph. Each node is a moment in a fictional
 meeting; each choice leads to another node and carries feedback and the ids of
@@ -11,15 +11,8 @@ from every reachable node some end can still be reached (so no loop traps the
 student). Any problem raises one :class:`VignetteError` line per problem, naming
 the file, the node and the field, like :class:`widgets.content.ContentError`.
 
-The walk is plain data, ``Walk(path=((node, choice), ...))``; the functions
-below move it and never change it, so the view only stores and redraws::
-
-    >>> vignette = load_vignette("example-first-meeting")
-    >>> walk = choose(vignette, Walk(), "a")
-    >>> current_node(vignette, walk)
-    'n2'
-    >>> is_finished(vignette, choose(vignette, walk, "a"))
-    True
+Walking a vignette is pure logic in :mod:`widgets.logic.vignettes`; the view is
+:mod:`widgets.views.vignettes`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,16 @@
-"""Walking a vignette (pure: a walk is a tuple of choices) and its debrief against the frameworks."""
+"""Walking a vignette (pure: a walk is a tuple of choices) and its debrief against the frameworks.
+
+The walk is plain data, ``Walk(path=((node, choice), ...))``; the functions
+below move it and never change it, so the view only stores and redraws::
+
+    >>> from widgets.content.vignettes import load_vignette
+    >>> vignette = load_vignette("example-first-meeting")
+    >>> walk = choose(vignette, Walk(), "a")
+    >>> current_node(vignette, walk)
+    'n2'
+    >>> is_finished(vignette, choose(vignette, walk, "a"))
+    True
+"""
 
 from __future__ import annotations
 
