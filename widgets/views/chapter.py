@@ -138,7 +138,7 @@ class Chapter:
 
     def language_lab(self, lab_id: str) -> ipw.Widget:
         """Rewrite care-plan sentences and check them against the recovery-language lexicon."""
-        from .language import LanguageLab, load_labs
+        from ..language import LanguageLab, load_labs
 
         return self._shown(
             lambda: LanguageLab(load_labs()[lab_id], store=self.store, store_problem=self.store_problem).container,
@@ -147,7 +147,7 @@ class Chapter:
 
     def language_checker(self) -> ipw.Widget:
         """Check any text against the recovery-language lexicon."""
-        from .language import LanguageChecker
+        from ..language import LanguageChecker
 
         return self._shown(lambda: LanguageChecker().container, "the language checker")
 
