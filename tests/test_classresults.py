@@ -53,7 +53,7 @@ from widgets.logic.portfolio import (
     parse_export,
 )
 from widgets.logic.records import SavedAnswer
-from widgets.logic.classresults import aggregate
+from widgets.logic.kinds import choice
 from widgets.views.classresults import ClassResultsView, class_results_board
 
 CHAPTER_01 = load_exercises("01-understanding-recovery")
@@ -376,7 +376,8 @@ class TestAggregation:
 
     def test_reflections_count_completion_only(self, results: ClassResults) -> None:
         q = result_of(results, "01.11")
-        assert (q.answered, q.correct, q.tallies, q.rows) == (1, None, (), ())
+        assert (q.answered, q.unfit, q.correct) == (1, 0, None)
+        assert type(q) is QuestionResult  # no tallies or rows: the board never reads a reflection
 
     def test_unanswered_questions_show_zero_of_all_files(self, results: ClassResults) -> None:
         q = result_of(results, "01.3")
@@ -385,13 +386,13 @@ class TestAggregation:
 
     def test_each_distinct_answer_is_graded_once(self, monkeypatch: pytest.MonkeyPatch) -> None:
         calls: list[int] = []
-        real = aggregate.grade_single_choice
+        real = choice.grade_single_choice
 
         def counting(question: Any, index: int) -> Any:
             calls.append(index)
             return real(question, index)
 
-        monkeypatch.setattr(aggregate, "grade_single_choice", counting)
+        monkeypatch.setattr(choice, "grade_single_choice", counting)
         files = [(f"s{n}.md", class_file([answer("01.1", "single_choice", chosen("01.1", n % 2), at(n))])) for n in range(30)]
         results = class_results(read_class_files(files).files, CHAPTERS)
         assert sorted(calls) == [0, 1] and result_of(results, "01.1").correct == 15

@@ -22,14 +22,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from ..content.exercises import (
-    CategoriseQuestion,
     ExerciseFile,
-    LikertQuestion,
     Question,
 )
+from .kinds import AnswerForm, kind_of
 from .records import SavedAnswer
 
 __all__ = [
@@ -57,9 +56,6 @@ DATA_FORMAT = "recovery-workbook"
 
 _ACTIVITIES = {"vignette": "Case vignette", "language_lab": "Language lab"}
 """Saved activities that are not questions in an exercise file, by their kind."""
-
-AnswerForm = Literal["quote", "list", "plain", "code"]
-"""How an answer's lines are laid out: a quoted text, a bulleted list, plain lines, or a raw value."""
 
 
 def question_sort_key(question_id: str) -> tuple[int, ...]:
@@ -114,22 +110,14 @@ def _shaped_lines(question: Question | None, answer: Any) -> tuple[AnswerForm, l
         return "plain", [f"Case vignette: {len(steps)} choice{'s' if len(steps) != 1 else ''} made ({state})."]
     if isinstance(answer, dict) and "rewrites" in answer:
         return "list", [f"{sentence_id}: {text}" for sentence_id, text in dict(answer["rewrites"]).items()]
-    if isinstance(answer, dict) and "text" in answer:
+    if question is not None and isinstance(answer, dict):
+        return kind_of(question).log_lines(question, answer)
+    if isinstance(answer, dict) and "text" in answer:  # an answer to a question the content no longer has
         return "quote", str(answer["text"]).splitlines()
     if isinstance(answer, dict) and "chosen" in answer:
         return "list", [str(choice) for choice in answer["chosen"]]
     if isinstance(answer, dict) and "value" in answer:
         return "plain", [f"{answer['value']:g}"]
-    if isinstance(question, CategoriseQuestion) and isinstance(answer, dict):
-        labels = {category.id: category.label for category in question.categories}
-        texts = {statement.id: statement.text for statement in question.statements}
-        return "list", [
-            f"{texts.get(sid, sid)} → {labels.get(cid, 'not sorted') if cid else 'not sorted'}"
-            for sid, cid in answer.get("placements", {}).items()
-        ]
-    if isinstance(question, LikertQuestion) and isinstance(answer, dict):
-        texts = {item.id: item.text for item in question.items}
-        return "list", [f"{texts.get(iid, iid)}: {value}" for iid, value in answer.get("ratings", {}).items()]
     return "code", [repr(answer)]
 
 

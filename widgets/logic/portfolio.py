@@ -47,6 +47,7 @@ from .export import (
     question_sort_key,
     sections_markdown,
 )
+from .kinds import CLASS_FILE_KINDS
 from .markup import markdown
 from .records import SavedAnswer
 
@@ -304,8 +305,8 @@ def export_html(
 CLASS_FILE_TITLE = "Class answers: Recovery-Oriented Practice Workbook"
 
 
-CLASS_ANSWER_KINDS = frozenset({"single_choice", "multiple_choice", "numeric", "categorise", "likert"})
-"""The kinds of answer a class answers file carries: choices, numbers, sortings and ratings.
+CLASS_ANSWER_KINDS = CLASS_FILE_KINDS
+"""The kinds of answer a class answers file carries: choices, numbers, sortings and ratings (each kind says so).
 
 Reflections, case-vignette paths and language-lab rewrites are left out: they are
 the student's own writing (or of no use to the class board)."""

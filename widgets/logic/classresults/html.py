@@ -6,8 +6,10 @@ import re
 from collections.abc import Sequence
 from html import escape
 
+from ..kinds import KINDS, QuestionResult
+from ..kinds.board import percent
 from ..markup import feedback_box
-from .aggregate import REFLECTION_NOTE, ClassResults, QuestionResult
+from .aggregate import ClassResults
 from .reading import ClassBatch, SkippedFile
 
 __all__ = ["question_html", "results_html", "skipped_html", "summary_html"]
@@ -18,80 +20,11 @@ _MAX_LISTED = 50
 
 # ----------------------------------------------------------------------------- HTML
 
-_RIGHT = '<span class="rw-cr-key"><span aria-hidden="true">✔</span> correct</span>'
-
-
-_WRONG = '<span class="rw-cr-wrongmark"><span aria-hidden="true">✘</span> most common wrong answer</span>'
-
-
-_TYPE_WORDS = {
-    "single_choice": "single choice",
-    "multiple_choice": "multiple choice (tick all that apply)",
-    "numeric": "number",
-    "categorise": "sorting task",
-    "likert": "self-rating (no right answer)",
-    "reflection": "reflection (private)",
-}
-
-
-def _percent(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "–"
-
-
-def _bar(count: int, whole: int, correct: bool | None) -> str:
-    width = 100 * count / whole if whole else 0.0
-    tone = "rw-cr-right" if correct else "rw-cr-none" if correct is None else "rw-cr-other"
-    bar = f'<span class="rw-cr-bar {tone}" style="width:{width:.1f}%"></span>' if count else ""
-    return (
-        f'<span class="rw-cr-bararea" aria-hidden="true">{bar}</span> '
-        f'<span class="rw-cr-count">{count} <span class="rw-cr-pct">({_percent(count, whole)})</span></span>'
-    )
-
-
-def _bars_table(result: QuestionResult, caption: str) -> str:
-    whole = result.graded
-    marked = result.common_wrong is not None and result.type in {"single_choice", "numeric"}
-    wrong_label = result.common_wrong.label if marked and result.common_wrong else None
-    rows = []
-    for tally in result.tallies:
-        marks = _RIGHT if tally.correct else (_WRONG if tally.label == wrong_label else "")
-        rows.append(
-            f'<tr><th scope="row">{escape(tally.label)} {marks}</th><td>{_bar(tally.count, whole, tally.correct)}</td></tr>'
-        )
-    return (
-        f'<table class="rw-cr-spread"><caption>{escape(caption)}</caption><thead><tr><th scope="col">Answer</th>'
-        f'<th scope="col">Files (of {whole} that fit the question)</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
-    )
-
-
-def _matrix_table(result: QuestionResult, caption: str, *, first: str) -> str:
-    head = "".join(f'<th scope="col">{escape(column)}</th>' for column in result.columns)
-    extra = '<th scope="col">Right</th>' if result.type == "categorise" else '<th scope="col">Mean</th>'
-    body = []
-    for row in result.rows:
-        cells = []
-        for tally in row.cells:
-            share = f'<br><span class="rw-cr-pct">{_percent(tally.count, row.answered)}</span>' if tally.count else ""
-            if tally.correct:
-                cells.append(f'<td class="rw-cr-keycell"><strong>{tally.count}</strong>{share}<br>{_RIGHT}</td>')
-            else:
-                cells.append(f"<td>{tally.count}{share}</td>")
-        if result.type == "categorise":
-            summary = f'{row.right}<br><span class="rw-cr-pct">of {row.answered}</span>' if row.answered else "–"
-        else:
-            summary = f'{row.mean:.2f}<br><span class="rw-cr-pct">n = {row.answered}</span>' if row.mean is not None else "–"
-        body.append(f'<tr><th scope="row">{escape(row.label)}</th>{"".join(cells)}<td>{summary}</td></tr>')
-    return (
-        f'<div class="rw-cr-scroll" role="region" tabindex="0" aria-label="{escape(caption)}">'
-        f'<table class="rw-cr-matrix"><caption>{escape(caption)}</caption>'
-        f'<thead><tr><th scope="col">{escape(first)}</th>{head}{extra}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
-    )
-
-
 def question_html(result: QuestionResult) -> str:
     """One question's panel: prompt, completion, share correct, most common wrong answer and the spread."""
     anchor = "rw-cr-" + re.sub(r"[^A-Za-z0-9]", "-", result.question_id)
-    kind = _TYPE_WORDS.get(result.type, result.type)
+    question_kind = KINDS.get(result.type)
+    kind = question_kind.words if question_kind else result.type
     parts = [
         (
             f'<section class="rw-cr-question" aria-labelledby="{anchor}"><h3 id="{anchor}">'
@@ -100,13 +33,13 @@ def question_html(result: QuestionResult) -> str:
         ),
         (
             f'<p class="rw-cr-stats">Answered by <strong>{result.answered} of {result.files}</strong> '
-            f"file{'s' if result.files != 1 else ''} ({_percent(result.answered, result.files)})."
+            f"file{'s' if result.files != 1 else ''} ({percent(result.answered, result.files)})."
         ),
     ]
     if result.share_correct is not None:
         parts.append(
             f' <strong><span aria-hidden="true">✔</span> {result.correct} of {result.graded} correct</strong> '
-            f"({_percent(result.correct or 0, result.graded)})."
+            f"({percent(result.correct or 0, result.graded)})."
         )
     if result.key:
         parts.append(f' Answer key: {escape(result.key)}.')
@@ -125,20 +58,12 @@ def question_html(result: QuestionResult) -> str:
         )
     elif result.correct is not None and result.graded:
         parts.append('<p class="rw-cr-wrong">No wrong answers.</p>')
-    if result.type == "reflection":
-        parts.append(f'<p class="rw-cr-note">{escape(REFLECTION_NOTE)}</p>')
+    if question_kind is not None and question_kind.private:
+        parts.append(question_kind.board_html(result))
     elif not result.graded:
         parts.append('<p class="rw-cr-note">No answers to show yet.</p>')
-    elif result.type == "single_choice":
-        parts.append(_bars_table(result, f"{result.question_id}: files choosing each option"))
-    elif result.type == "multiple_choice":
-        parts.append(_bars_table(result, f"{result.question_id}: files ticking each option (✔ correct = should be ticked)"))
-    elif result.type == "numeric":
-        parts.append(_bars_table(result, f"{result.question_id}: the values given, most common first"))
-    elif result.type == "categorise":
-        parts.append(_matrix_table(result, f"{result.question_id}: where each statement was sorted", first="Statement"))
-    elif result.type == "likert":
-        parts.append(_matrix_table(result, f"{result.question_id}: ratings per item", first="Item"))
+    elif question_kind is not None:
+        parts.append(question_kind.board_html(result))
     parts.append("</section>")
     return "".join(parts)
 

@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from ..export import question_sort_key
+from ..kinds import KINDS
 from ..portfolio import (
-    CLASS_ANSWER_KINDS,
     PortfolioError,
     parse_export,
 )
@@ -119,7 +119,7 @@ def read_class_file(name: str, data: bytes) -> ClassFile:
         raise
     except (ValueError, TypeError, RecursionError, OverflowError, KeyError, AttributeError, IndexError):
         raise PortfolioError("The workbook data in this file cannot be read; it may have been edited or damaged.") from None
-    used = [a for a in imported.answers if a.kind in CLASS_ANSWER_KINDS or a.kind == "reflection"]
+    used = [a for a in imported.answers if a.kind in KINDS]
     try:
         latest = _latest(used)
         graded = [(a.question_id, a.kind, _canonical(a.answer), a.saved_at) for a in latest if a.kind != "reflection"]
