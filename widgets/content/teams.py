@@ -41,7 +41,7 @@ class Stages(Strict):
 
 
 class ChallengeSet(Strict):
-    """The ten challenges, their source, and the rating scale with its (unconfirmed) stage labels."""
+    """The ten challenges, their source, and the rating scale with its stage labels."""
 
     citation: Text
     source: Text

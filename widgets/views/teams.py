@@ -46,8 +46,7 @@ class TeamComparisonView:
         self.help = ipw.HTML(
             f"<p>Columns: <code>team</code> and <code>ch01</code> … <code>ch10</code>, one line per team, "
             f"each rating a whole number from {scale.min} to {scale.max}. "
-            f"Stages as commonly reported: {escape(self.challenges.stage_words())} "
-            "<em>(stage labels not confirmed against ImROC's audit tool)</em>. "
+            f"Stages as described by ImROC: {escape(self.challenges.stage_words())}. "
             f"Up to {MAX_TEAMS} teams and {MAX_TEAM_FILE_BYTES // 1000} kB; the file is read in memory and not saved. "
             f'<a download="synthetic-teams.csv" href="data:text/csv;base64,{link}">'
             "Download the synthetic example file</a> to see the layout.</p>"
