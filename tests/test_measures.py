@@ -20,21 +20,37 @@ class TestCatalogue:
     def test_every_instrument_of_the_brief_is_in_the_catalogue(self) -> None:
         abbreviations = {m.abbreviation for m in CATALOGUE}
         assert {"QPR-15", "QPR-22", "STORI", "INSPIRE", "WEMWBS", "SWEMWBS", "ONS4", "RAS", "RSA", "ROSI"} <= abbreviations
+        # routinely used UK measures (issue 16)
+        assert {"HoNOS", "DIALOG", "ReQoL-10", "ReQoL-20", "Recovery Star"} <= abbreviations
         if SOURCE_CSV.exists():  # the content brief sits beside the repository in development and CI
+            renamed = {"RAS-24 (RAS-R)": "RAS-24"}  # the 'RAS-R' label could not be verified
             with SOURCE_CSV.open(encoding="utf-8") as handle:
-                assert abbreviations == {row["abbreviation"] for row in csv.DictReader(handle)}
+                brief = {renamed.get(row["abbreviation"], row["abbreviation"]) for row in csv.DictReader(handle)}
+            assert brief <= abbreviations
 
     def test_item_counts_and_lengths_follow_the_items_column(self) -> None:
         by_name = {m.abbreviation: m for m in CATALOGUE}
         assert by_name["QPR-15"].item_count == 15 and by_name["QPR-15"].length == "medium"
         assert by_name["ONS4"].length == "short" and by_name["STORI"].length == "long"
-        assert by_name["RPFS"].item_count is None and by_name["RPFS"].length == "unknown"
+        assert by_name["RPFS"].item_count == 12 and by_name["RPFS"].length == "medium"  # Armstrong & Steffen 2009
+        assert by_name["ROSI"].item_count is None and by_name["ROSI"].length == "unknown"
 
-    def test_only_wholly_verified_rows_count_as_verified(self) -> None:
+    def test_every_row_is_verified_and_no_student_text_hedges(self) -> None:
+        # issue 16: facts are verified (sources ledger) or cut; no hedge wording in front of students
+        hedges = ("from memory", "not confirmed", "not verified", "unverified", "not checked", "commonly reported")
+        for measure in CATALOGUE:
+            assert measure.fully_verified, measure.abbreviation
+            for field in dataclasses.fields(measure):
+                value = getattr(measure, field.name)
+                if isinstance(value, str):
+                    assert not any(h in value.lower() for h in hedges), (measure.abbreviation, field.name)
+
+    def test_categories_follow_the_sources(self) -> None:
         by_name = {m.abbreviation: m for m in CATALOGUE}
-        assert not by_name["DREEM"].fully_verified  # from memory
-        assert not by_name["QPR-15"].fully_verified  # Law 2014 details from memory
-        assert by_name["SRI"].fully_verified
+        assert by_name["IMR Scales"].construct == "personal_recovery"  # Burgess et al. 2011: individual recovery
+        assert by_name["INSPIRE"].construct == "service_recovery_orientation"  # staff support for recovery
+        assert by_name["Brief INSPIRE-O"].construct == "personal_recovery"  # outcome version
+        assert by_name["HoNOS"].perspective == "staff"
 
     def test_filters_combine(self) -> None:
         wellbeing = filter_measures(CATALOGUE, construct="wellbeing")
@@ -98,10 +114,11 @@ class TestMeasureExplorer:
         assert explorer.results.value in {"WEMWBS", "SWEMWBS", "ONS4"}
         assert "Facts about" in explorer.details.value
 
-    def test_caveats_stay_visible_for_unverified_facts(self) -> None:
+    def test_no_card_says_not_fully_verified(self) -> None:
         explorer = MeasureExplorer()
-        explorer.results.value = "DREEM"
-        assert "Not fully verified" in explorer.details.value and "from memory" in explorer.details.value
+        for abbreviation in (m.abbreviation for m in CATALOGUE):
+            explorer.results.value = abbreviation
+            assert "Not fully verified" not in explorer.details.value, abbreviation
 
     def test_no_match_says_so(self) -> None:
         explorer = MeasureExplorer()

@@ -331,7 +331,7 @@ def _process_html(chime: ChimeFile, frameworks: Frameworks, process_id: str) -> 
     return (
         f'<h2><span class="rw-chime-letter" aria-hidden="true">{process.letter}</span>{escape(frameworks.label(process.id))}</h2>'
         f"<h3>Sub-themes</h3><ul>{themes}</ul>"
-        + feedback_box("warning", f"<p>{escape(chime.sub_themes_status)}</p>", title="Unverified detail")
+        + feedback_box("info", f"<p>{escape(chime.sub_themes_status)}</p>", title="About the sub-themes")
     )
 
 
