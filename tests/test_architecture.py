@@ -18,6 +18,11 @@ LAYERS = ("content", "logic", "storage", "views")
 
 WIDGET_LIBRARIES = ("ipywidgets", "anywidget", "traitlets", "IPython")
 
+FOUNDATION = {
+    # locates the package's own files (importlib.resources); below every layer, imports none of them
+    "widgets.resources",
+}
+
 NOT_YET_SPLIT = {
     # owned by the language-checker work (issue 16), which splits it along ARCHITECTURE.md:
     "widgets.language",
@@ -85,7 +90,7 @@ def test_a_module_imports_only_its_own_layer_and_the_layers_below(module: str) -
         if target in MODULES and (other := layer(target)) is not None and other > own
     )
     entry_points = sorted(
-        target for target in imports(MODULES[module]) if target in MODULES and layer(target) is None and target not in {"widgets", *NOT_YET_SPLIT}
+        target for target in imports(MODULES[module]) if target in MODULES and layer(target) is None and target not in {"widgets", *NOT_YET_SPLIT, *FOUNDATION}
     )
     assert not upward, f"{module} ({LAYERS[own]}) imports a higher layer: {upward}"
     assert not entry_points, f"{module} imports an entry-point module: {entry_points}"
@@ -119,10 +124,15 @@ def test_only_views_import_ipywidgets(module: str) -> None:
     assert not widget_imports, f"{module} is not a view but imports {widget_imports}"
 
 
+def test_the_foundation_imports_no_layer() -> None:
+    for name in FOUNDATION:
+        assert not {t for t in imports(MODULES[name]) if t.startswith("widgets.") and t != name}, name
+
+
 def test_entry_points_hold_no_code_of_their_own() -> None:
     """A module at the package's top only re-exports (notebooks import these names)."""
     for name, path in MODULES.items():
-        if layer(name) is not None or name in NOT_YET_SPLIT or name == "widgets":
+        if layer(name) is not None or name in NOT_YET_SPLIT | FOUNDATION or name == "widgets":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         kinds = {type(node).__name__ for node in tree.body} - {"Expr", "ImportFrom", "Import", "Assign"}
