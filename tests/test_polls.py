@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import ipywidgets as ipw
 import pytest
 
 from tests.widget_tree import descendants
@@ -13,6 +15,7 @@ from widgets.content.polls import PollError, load_chime, load_polls
 from widgets.content.vignettes import CHIME_IDS, load_frameworks
 from widgets.logic.polls import PollState, poll_options, tally_html
 from widgets.storage.classstore import ClassStore, ClassStoreError
+from widgets.views import polls as polls_views
 from widgets.views.polls import (
     MAX_WRONG_CODES,
     PollBoard,
@@ -20,6 +23,7 @@ from widgets.views.polls import (
     chime_explorer,
     poll_board,
 )
+from widgets.views.ticker import REFRESH_SECONDS, Ticker
 
 CODE = "board-code"
 
@@ -228,7 +232,7 @@ def test_the_board_refuses_a_wrong_code_and_locks_after_too_many(board: PollBoar
 def test_a_question_with_html_in_it_is_shown_as_text(store: ClassStore) -> None:
     poll = load_polls()["chime-hardest"].model_copy(update={"question": "<script>alert(1)</script> which?"})
     view = PollView(poll, poll_options(poll, load_frameworks()), store)
-    assert "<script>" not in view.widget.children[1].value and "&lt;script&gt;" in view.widget.children[1].value
+    assert "<script>" not in view.container.children[1].value and "&lt;script&gt;" in view.container.children[1].value
 
 
 def test_poll_board_entry_point_builds(tmp_path: Path) -> None:
@@ -247,3 +251,80 @@ def test_voting_is_disabled_while_the_store_cannot_be_read(poll_view: PollView, 
     monkeypatch.setattr(store, "tally", broken)
     poll_view.refresh()
     assert poll_view.vote_button.disabled and "malformed" in poll_view.tally.value
+
+
+# ---------------------------------------------------------------- refreshing: one ticker, tied to the views' lifetime
+
+
+@pytest.fixture
+def ticker(monkeypatch: pytest.MonkeyPatch) -> Ticker:
+    """A fresh kernel ticker, so views other tests left open do not count."""
+    fresh = Ticker(REFRESH_SECONDS)
+    monkeypatch.setattr(polls_views, "TICKER", fresh)
+    return fresh
+
+
+def test_views_share_one_refresh_task_which_ends_when_the_last_view_closes(store: ClassStore, ticker: Ticker) -> None:
+    """Before, every view started its own endless task: re-running a cell added a database poll every 2 s."""
+    poll = load_polls()["top-tip-hardest"]
+    options = poll_options(poll, load_frameworks())
+
+    async def scenario() -> tuple[int, int, bool]:
+        views = [PollView(poll, options, store), PollView(poll, options, store), PollBoard(load_polls(), load_frameworks(), store)]
+        others = {task for task in asyncio.all_tasks() if task is not asyncio.current_task()}
+        for view in views:
+            view.close()
+        await asyncio.sleep(0)
+        left = {task for task in asyncio.all_tasks() if task is not asyncio.current_task() and not task.done()}
+        return len(others), len(left), ticker.running
+
+    assert asyncio.run(scenario()) == (1, 0, False)
+    assert ticker.subscribers == 0
+
+
+def test_a_closed_view_is_never_refreshed_again(store: ClassStore, ticker: Ticker, monkeypatch: pytest.MonkeyPatch) -> None:
+    poll = load_polls()["top-tip-hardest"]
+    calls: list[str] = []
+    monkeypatch.setattr(PollView, "refresh", lambda self: calls.append(self.poll.id))
+    open_view = PollView(poll, poll_options(poll, load_frameworks()), store)
+    closed_view = PollView(poll, poll_options(poll, load_frameworks()), store)
+    calls.clear()
+    closed_view.close()
+    ticker.tick()
+    assert calls == [poll.id] and closed_view.container.comm is None
+    open_view.close()
+    ticker.tick()
+    assert calls == [poll.id] and ticker.subscribers == 0
+
+
+def test_a_failing_refresh_is_logged_and_the_others_still_run(caplog: pytest.LogCaptureFixture) -> None:
+    ticker = Ticker(60.0)
+    first, second = ipw.HTML(), ipw.HTML()
+    seen: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("database gone")
+
+    ticker.subscribe(first, broken)
+    ticker.subscribe(second, lambda: seen.append("second"))
+    ticker.tick()
+    assert seen == ["second"] and "database gone" in caplog.text
+    first.close()
+    second.close()
+    assert ticker.subscribers == 0
+
+
+def test_poll_views_expose_container_like_every_other_view(store: ClassStore) -> None:
+    poll = load_polls()["top-tip-hardest"]
+    view = PollView(poll, poll_options(poll, load_frameworks()), store)
+    board = PollBoard(load_polls(), load_frameworks(), store)
+    assert isinstance(view.container, ipw.VBox) and isinstance(board.container, ipw.VBox)
+    assert not hasattr(view, "widget") and not hasattr(board, "widget")
+    view.close()
+    board.close()
+
+
+def test_no_module_uses_the_deprecated_event_loop_policy() -> None:
+    """``asyncio.get_event_loop_policy`` is deprecated in Python 3.14; the ticker finds the kernel's loop without it."""
+    package = Path(__file__).resolve().parent.parent / "widgets"
+    assert not [p.name for p in package.rglob("*.py") if "get_event_loop_policy" in p.read_text(encoding="utf-8")]

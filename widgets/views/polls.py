@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Literal
 
@@ -24,17 +22,16 @@ from ..storage.classstore import (
     WrongCode,
     valid_voter_id,
 )
+from .ticker import REFRESH_SECONDS, TICKER, close_tree
 
 __all__ = ["BrowserId", "PollBoard", "PollView", "REFRESH_SECONDS", "chime_explorer", "poll_board"]
 
 
-REFRESH_SECONDS = 2.0
 
 
 MAX_WRONG_CODES = 5
 
 
-_log = logging.getLogger(__name__)
 
 
 
@@ -84,26 +81,6 @@ class BrowserId(anywidget.AnyWidget):
 # --------------------------------------------------------------------------- refreshing
 
 
-def every(seconds: float, callback: Callable[[], None]) -> asyncio.Task[None] | None:
-    """Run ``callback`` every ``seconds`` on the kernel's event loop; ``None`` where no loop runs (plain Python)."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-        if not loop.is_running():
-            return None
-
-    async def tick() -> None:
-        while True:
-            await asyncio.sleep(seconds)
-            try:
-                callback()
-            except Exception:  # a refresh must never end the loop or reach the page as a traceback
-                _log.exception("poll refresh failed")
-
-    return loop.create_task(tick())
-
-
 @lru_cache(maxsize=2)
 def _shared_store(url: str | None) -> ClassStore:
     return ClassStore(url)
@@ -144,13 +121,17 @@ class PollView:
         header = ipw.HTML(
             f'<p class="rw-board-question">{escape(poll.question)}</p><p>{escape(poll.note)} (Framework: {escape(poll.source)}.)</p>'
         )
-        self.widget = ipw.VBox([ipw.HTML(_POLL_CSS), header, self.choice, self.vote_button, self.status, self.tally, self.browser])
-        self.widget.add_class("rw-exercise")
+        self.container = ipw.VBox([ipw.HTML(_POLL_CSS), header, self.choice, self.vote_button, self.status, self.tally, self.browser])
+        self.container.add_class("rw-exercise")
         if store is None:
             self.vote_button.disabled = True
         else:
             self.refresh()
-            self._ticker = every(REFRESH_SECONDS, self.refresh)
+            TICKER.subscribe(self.container, self.refresh)
+
+    def close(self) -> None:
+        """Close the view's widgets; its refresh stops with them."""
+        close_tree(self.container)
 
     @property
     def voter_id(self) -> str:
@@ -253,14 +234,18 @@ class PollBoard:
                 self.message,
             ]
         )
-        self.widget = ipw.VBox([ipw.HTML(_POLL_CSS), self.picker, self.question, self.tally, controls])
-        self.widget.add_class("rw-exercise")
+        self.container = ipw.VBox([ipw.HTML(_POLL_CSS), self.picker, self.question, self.tally, controls])
+        self.container.add_class("rw-exercise")
         if store is None:
             for button in (self.open_button, self.close_button, self.reset_button):
                 button.disabled = True
         else:
             self.refresh()
-            self._ticker = every(REFRESH_SECONDS, self.refresh)
+            TICKER.subscribe(self.container, self.refresh)
+
+    def close(self) -> None:
+        """Close the board's widgets; its refresh stops with them."""
+        close_tree(self.container)
 
     @property
     def poll(self) -> Poll:
@@ -322,7 +307,7 @@ def poll_board(url: str | None = None) -> ipw.Widget:
     except (PollError, VignetteError) as error:
         return ipw.HTML(STYLE + notice("error", str(error)))
     store, problem = open_class_store(url)
-    return ipw.VBox([ipw.HTML(STYLE), PollBoard(polls, frameworks, store, problem).widget])
+    return ipw.VBox([ipw.HTML(STYLE), PollBoard(polls, frameworks, store, problem).container])
 
 
 def _process_html(chime: ChimeFile, frameworks: Frameworks, process_id: str) -> str:
@@ -355,6 +340,6 @@ def chime_explorer(url: str | None = None, poll_id: str = "chime-hardest") -> ip
     beyond = ipw.HTML(f"<h2>Beyond CHIME</h2><p>{escape(chime.beyond_chime)}</p>")
     store, problem = open_class_store(url)
     vote = PollView(poll, poll_options(poll, frameworks), store, problem)
-    explorer = ipw.VBox([intro, picker, detail, beyond, ipw.HTML("<h2>Class poll</h2>"), vote.widget])
+    explorer = ipw.VBox([intro, picker, detail, beyond, ipw.HTML("<h2>Class poll</h2>"), vote.container])
     explorer.add_class("rw-exercise")
     return ipw.VBox([ipw.HTML(STYLE), explorer])
