@@ -13,6 +13,7 @@ from tests import widget_tree
 from tests.widget_tree import descendants
 from widgets import Chapter
 from widgets.content.exercises import load_exercises
+from widgets.content.vignettes import VignetteError
 from widgets.storage.store import AnswerStore
 from widgets.views.exercises import (
     CategoriseView,
@@ -337,3 +338,45 @@ def test_choice_options_are_shown_in_a_fixed_shuffle_so_the_key_is_not_always_fi
             assert view_for(question, store=None).choice.options == view.choice.options  # the same for everyone
             positions.append(order.index(next(i for i, o in enumerate(question.options) if o.correct)))
     assert len(set(positions)) >= 3, "the right option should not sit in the same place every time"
+
+
+class TestOnlyExpectedErrorsBecomeNotices:
+    """Bad data gets a notice; a bug in our own code is raised, not disguised as bad data."""
+
+    def test_a_sorting_answer_of_the_wrong_shape_is_kept_and_explained(self, store) -> None:
+        question = CHAPTER.question(first(CategoriseView))
+        store.save(question.id, "categorise", {"placements": ["not", "a", "mapping"]})
+        view = view_for(question, store=store)
+        assert "no longer fits" in view.status.value
+
+    def test_a_bug_while_restoring_an_answer_is_raised(self, store, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Before, AttributeError was among the errors read as "your earlier answer no longer fits"."""
+        question = CHAPTER.question(first(SingleChoiceView))
+        store.save(question.id, "single_choice", {"chosen": [question.options[0].text]})
+
+        def broken(self: object, answer: object) -> None:
+            raise AttributeError("a bug in _restore")
+
+        monkeypatch.setattr(SingleChoiceView, "_restore", broken)
+        with pytest.raises(AttributeError, match="a bug in _restore"):
+            view_for(question, store=store)
+
+    def test_a_bug_while_building_a_widget_is_raised_not_called_a_data_problem(self) -> None:
+        """Before, any ValueError while building a vignette, lab or figure became "Cannot show ...: <message>"."""
+
+        def buggy() -> ipw.Widget:
+            raise ValueError("a bug in a view")
+
+        with pytest.raises(ValueError, match="a bug in a view"):
+            Chapter._shown(buggy, "figure 'x'")
+
+    def test_a_content_problem_while_building_a_widget_is_a_notice(self) -> None:
+        def bad_file() -> ipw.Widget:
+            raise VignetteError("data/vignettes/x.yaml: node 'n1', field 'choices': at least one choice")
+
+        shown = Chapter._shown(bad_file, "vignette 'x'")
+        assert isinstance(shown, ipw.HTML) and "Cannot show vignette" in shown.value and "field" in shown.value
+
+    def test_an_unknown_vignette_is_a_notice(self, chapter: Chapter) -> None:
+        shown = chapter.vignette("no-such-vignette")
+        assert isinstance(shown, ipw.HTML) and "Cannot show vignette" in shown.value

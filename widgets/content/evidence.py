@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from .loading import data_path, first_problem, read_yaml
+from .loading import ContentError, data_path, first_problem, read_yaml
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -24,7 +24,7 @@ Percent = Annotated[float, Field(ge=0, le=100)]
 __all__ = ["EvidenceError", "Figure", "load_figures"]
 
 
-class EvidenceError(ValueError):
+class EvidenceError(ContentError):
     """The figures file is unreadable or a figure is malformed."""
 
 

@@ -23,7 +23,15 @@ from pydantic import (
     model_validator,
 )
 
-from .loading import FieldProblem, Strict, Text, data_path, read_yaml, require_unique
+from .loading import (
+    ContentError,
+    FieldProblem,
+    Strict,
+    Text,
+    data_path,
+    read_yaml,
+    require_unique,
+)
 
 
 class ScoringError(ValueError):
@@ -68,7 +76,7 @@ Construct = Literal["personal_recovery", "service_recovery_orientation", "wellbe
 Method = Literal["sum", "mean_percent", "mean_percent_important", "single_item"]
 
 
-class InstrumentError(ValueError):
+class InstrumentError(ContentError):
     """The instruments file is missing, unreadable or does not match its schema."""
 
 

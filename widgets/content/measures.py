@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic.dataclasses import dataclass
 
-from .loading import data_path, first_problem
+from .loading import ContentError, data_path, first_problem
 
 __all__ = ["CONSTRUCTS", "CatalogueError", "LENGTHS", "Measure", "PERSPECTIVES", "load_catalogue"]
 
@@ -67,7 +67,7 @@ LENGTHS: dict[Length, str] = {
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class CatalogueError(ValueError):
+class CatalogueError(ContentError):
     """The catalogue file is missing, unreadable or has a bad row."""
 
 

@@ -8,12 +8,12 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .instruments import ScoringError, checked_value, load_instruments
-from .loading import data_path, first_problem, read_yaml
+from .loading import ContentError, data_path, first_problem, read_yaml
 
 __all__ = ["PeopleError", "Person", "load_people"]
 
 
-class PeopleError(ValueError):
+class PeopleError(ContentError):
     """The people file is unreadable or a person does not fit their instrument."""
 
 

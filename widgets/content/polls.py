@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from .loading import (
+    ContentError,
     FieldProblem,
     Strict,
     Text,
@@ -25,7 +26,7 @@ PollId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 __all__ = ["ChimeFile", "Poll", "PollError", "load_chime", "load_polls"]
 
 
-class PollError(ValueError):
+class PollError(ContentError):
     """A polls or CHIME file is missing, unreadable or breaks the schema; the message names file, item and field."""
 
 

@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from .loading import FieldProblem, Strict, data_path, read_yaml
+from .loading import ContentError, FieldProblem, Strict, data_path, read_yaml
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
@@ -47,7 +47,7 @@ CHIME_IDS = ("chime-connectedness", "chime-hope", "chime-identity", "chime-meani
 """The five CHIME recovery processes (Leamy et al. 2011)."""
 
 
-class VignetteError(ValueError):
+class VignetteError(ContentError):
     """A vignette or frameworks file is missing, unreadable, or breaks the schema or the graph rules."""
 
 

@@ -159,10 +159,17 @@ class Chapter:
 
     @staticmethod
     def _shown(build: Callable[[], ipw.Widget], what: str) -> ipw.Widget:
-        """The widget ``build`` makes, or a clear message naming ``what`` if its data has a problem."""
+        """The widget ``build`` makes, or a clear message naming ``what`` if its data has a problem.
+
+        Only the errors the content loaders raise (:class:`ContentError` and its kinds, the
+        language checker's :class:`LexiconError`) and an unknown id become a notice; any other
+        error is a bug and is raised, not shown as "the data has a problem".
+        """
+        from ..language import LexiconError
+
         try:
             return build()
         except KeyError as error:
             return ipw.HTML(notice("error", f"Cannot show {what}: no such entry ({error.args[0]})."))
-        except ValueError as error:
+        except (ContentError, LexiconError) as error:  # a content file's problem, in words; a bug still raises
             return ipw.HTML(notice("error", f"Cannot show {what}: {error}"))

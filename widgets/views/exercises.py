@@ -26,6 +26,7 @@ from ..content.exercises import (
     SingleChoiceQuestion,
 )
 from ..logic import charts, grading
+from ..logic.kinds import FIT_ERRORS, kind_of
 from ..logic.markup import STYLE, escape, feedback_box, markdown, notice
 from ..logic.records import SavedAnswer
 from ..storage.store import AnswerStore, StoreError
@@ -182,9 +183,10 @@ class ExerciseView:
             return
         self.slot.remember(saved.answer)
         try:
+            kind_of(self.question).parse(self.question, saved.answer)  # raises if it no longer fits the question
             self._restore(saved.answer)
             graded = self._grade()
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        except FIT_ERRORS:
             self.status.value = notice(
                 "warning",
                 "Your earlier answer to this exercise no longer fits it (the exercise was changed). "
