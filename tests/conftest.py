@@ -1,13 +1,33 @@
-"""Fixtures shared by the browser tests: one Chromium for the whole session."""
+"""Fixtures shared by the tests: a learner's answer store, a class store, and one Chromium for the browser tests."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.harness import CHROMIUM_ARGS, chromium_path
+from widgets.storage.classstore import ClassStore
+from widgets.storage.store import AnswerStore
+
+LECTURER_CODE = "seminar-code-7"
+"""The lecturer code of the :func:`class_store` fixture."""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> AnswerStore:
+    """An empty answers file of one learner."""
+    return AnswerStore(tmp_path / "answers.sqlite3")
+
+
+@pytest.fixture
+def class_store(tmp_path: Path) -> Iterator[ClassStore]:
+    """An empty SQLite class store with the lecturer code :data:`LECTURER_CODE`."""
+    opened = ClassStore(f"sqlite:///{tmp_path / 'class.sqlite3'}", lecturer_code=LECTURER_CODE)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")

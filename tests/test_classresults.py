@@ -46,6 +46,7 @@ from widgets.logic.export import (
     answers_sha256,
 )
 from widgets.logic.grading import display_order
+from widgets.logic.kinds import choice
 from widgets.logic.portfolio import (
     MAX_IMPORT_BYTES,
     export_class_answers,
@@ -53,7 +54,6 @@ from widgets.logic.portfolio import (
     parse_export,
 )
 from widgets.logic.records import SavedAnswer
-from widgets.logic.kinds import choice
 from widgets.views.classresults import ClassResultsView, class_results_board
 
 CHAPTER_01 = load_exercises("01-understanding-recovery")

@@ -50,7 +50,8 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def store(store_url: str) -> Iterator[ClassStore]:
+def either_store(store_url: str) -> Iterator[ClassStore]:
+    """A class store on each backend (SQLite, PostgreSQL)."""
     opened = ClassStore(store_url, lecturer_code=CODE)
     yield opened
     opened.close()
@@ -60,85 +61,85 @@ def voter() -> str:
     return uuid.uuid4().hex
 
 
-def test_a_poll_never_opened_is_closed_and_refuses_votes(store: ClassStore) -> None:
-    assert store.state("chime-hardest") == PollState("chime-hardest", False, 1)
+def test_a_poll_never_opened_is_closed_and_refuses_votes(either_store: ClassStore) -> None:
+    assert either_store.state("chime-hardest") == PollState("chime-hardest", False, 1)
     with pytest.raises(PollClosed, match="closed"):
-        store.vote("chime-hardest", voter(), "chime-hope")
-    assert store.tally("chime-hardest")[1] == {}
+        either_store.vote("chime-hardest", voter(), "chime-hope")
+    assert either_store.tally("chime-hardest")[1] == {}
 
 
-def test_a_voter_can_change_their_vote_but_is_counted_once(store: ClassStore) -> None:
-    store.set_open("chime-hardest", True, code=CODE)
+def test_a_voter_can_change_their_vote_but_is_counted_once(either_store: ClassStore) -> None:
+    either_store.set_open("chime-hardest", True, code=CODE)
     me, other = voter(), voter()
-    store.vote("chime-hardest", me, "chime-hope")
-    store.vote("chime-hardest", other, "chime-hope")
-    store.vote("chime-hardest", me, "chime-identity")
-    assert store.tally("chime-hardest")[1] == {"chime-hope": 1, "chime-identity": 1}
-    assert store.my_vote("chime-hardest", me) == "chime-identity"
+    either_store.vote("chime-hardest", me, "chime-hope")
+    either_store.vote("chime-hardest", other, "chime-hope")
+    either_store.vote("chime-hardest", me, "chime-identity")
+    assert either_store.tally("chime-hardest")[1] == {"chime-hope": 1, "chime-identity": 1}
+    assert either_store.my_vote("chime-hardest", me) == "chime-identity"
 
 
-def test_closing_keeps_votes_and_refuses_new_ones(store: ClassStore) -> None:
-    store.set_open("p", True, code=CODE)
-    store.vote("p", voter(), "a")
-    assert store.set_open("p", False, code=CODE).is_open is False
+def test_closing_keeps_votes_and_refuses_new_ones(either_store: ClassStore) -> None:
+    either_store.set_open("p", True, code=CODE)
+    either_store.vote("p", voter(), "a")
+    assert either_store.set_open("p", False, code=CODE).is_open is False
     with pytest.raises(PollClosed):
-        store.vote("p", voter(), "a")
-    assert store.tally("p")[1] == {"a": 1}
+        either_store.vote("p", voter(), "a")
+    assert either_store.tally("p")[1] == {"a": 1}
 
 
-def test_reset_starts_an_empty_round_and_keeps_the_old_votes(store: ClassStore) -> None:
-    store.set_open("p", True, code=CODE)
+def test_reset_starts_an_empty_round_and_keeps_the_old_votes(either_store: ClassStore) -> None:
+    either_store.set_open("p", True, code=CODE)
     me = voter()
-    store.vote("p", me, "a")
-    assert store.reset("p", code=CODE) == PollState("p", True, 2)
-    assert store.tally("p")[1] == {} and store.my_vote("p", me) is None
-    store.vote("p", me, "b")
-    with store.engine.connect() as connection:
+    either_store.vote("p", me, "a")
+    assert either_store.reset("p", code=CODE) == PollState("p", True, 2)
+    assert either_store.tally("p")[1] == {} and either_store.my_vote("p", me) is None
+    either_store.vote("p", me, "b")
+    with either_store.engine.connect() as connection:
         kept = connection.execute(sa.select(votes.c.round, votes.c.choice).order_by(votes.c.round)).all()
     assert [tuple(row) for row in kept] == [(1, "a"), (2, "b")]
 
 
 @pytest.mark.parametrize("code", ["", "wrong", "seminar-code-", "seminar-code-77", " seminar-code-8"])
-def test_lecturer_controls_refuse_a_wrong_code_and_change_nothing(store: ClassStore, code: str) -> None:
-    for action in (lambda: store.set_open("p", True, code=code), lambda: store.reset("p", code=code)):
+def test_lecturer_controls_refuse_a_wrong_code_and_change_nothing(either_store: ClassStore, code: str) -> None:
+    for action in (lambda: either_store.set_open("p", True, code=code), lambda: either_store.reset("p", code=code)):
         with pytest.raises(WrongCode, match="not right"):
             action()
-    assert store.state("p") == PollState("p", False, 1)
+    assert either_store.state("p") == PollState("p", False, 1)
 
 
 def test_without_a_lecturer_code_every_code_is_refused(store_url: str) -> None:
-    store = ClassStore(store_url, lecturer_code="")
+    either_store = ClassStore(store_url, lecturer_code="")
     with pytest.raises(WrongCode, match="no lecturer code was set"):
-        store.set_open("p", True, code="")
-    assert not store.has_lecturer_code
+        either_store.set_open("p", True, code="")
+    assert not either_store.has_lecturer_code
 
 
 @pytest.mark.parametrize("voter_id,choice", [("not-hex", "a"), ("A" * 32, "a"), (uuid.uuid4().hex, ""), (uuid.uuid4().hex, "x" * 65)])
-def test_malformed_votes_are_refused(store: ClassStore, voter_id: str, choice: str) -> None:
-    store.set_open("p", True, code=CODE)
+def test_malformed_votes_are_refused(either_store: ClassStore, voter_id: str, choice: str) -> None:
+    either_store.set_open("p", True, code=CODE)
     with pytest.raises(ValueError):
-        store.vote("p", voter_id, choice)
+        either_store.vote("p", voter_id, choice)
 
 
 def _simulated_voter(url: str, index: int, barrier: multiprocessing.synchronize.Barrier, results: multiprocessing.Queue) -> None:
     """One student's kernel: its own connection, a first vote, then (for every third voter) a changed vote."""
-    store = ClassStore(url, lecturer_code="")
+    either_store = ClassStore(url, lecturer_code="")
     voter_id = f"{index:032x}"
     barrier.wait(timeout=60)
     first = ["a", "b", "c"][index % 3]
-    store.vote("crowd", voter_id, first)
+    either_store.vote("crowd", voter_id, first)
     final = "d" if index % 3 == 0 else first
     if final != first:
-        store.vote("crowd", voter_id, final)
-    store.close()
+        either_store.vote("crowd", voter_id, final)
+    either_store.close()
     results.put((voter_id, final))
 
 
-def test_thirty_voters_at_once_lose_nothing_and_count_nobody_twice(store: ClassStore) -> None:
-    store.set_open("crowd", True, code=CODE)
+def test_thirty_voters_at_once_lose_nothing_and_count_nobody_twice(either_store: ClassStore) -> None:
+    either_store.set_open("crowd", True, code=CODE)
     context = multiprocessing.get_context("fork")
     barrier, results = context.Barrier(30), context.Queue()
-    processes = [context.Process(target=_simulated_voter, args=(store.url, i, barrier, results)) for i in range(30)]
+    processes = [context.Process(target=_simulated_voter, args=(either_store.url, i, barrier, results)) for i in range(30)]
     for process in processes:
         process.start()
     for process in processes:
@@ -148,9 +149,9 @@ def test_thirty_voters_at_once_lose_nothing_and_count_nobody_twice(store: ClassS
     expected: dict[str, int] = {}
     for choice in finals.values():
         expected[choice] = expected.get(choice, 0) + 1
-    assert store.tally("crowd")[1] == expected and sum(expected.values()) == 30
+    assert either_store.tally("crowd")[1] == expected and sum(expected.values()) == 30
     assert expected == {"d": 10, "b": 10, "c": 10}
-    assert all(store.my_vote("crowd", voter_id) == choice for voter_id, choice in finals.items())
+    assert all(either_store.my_vote("crowd", voter_id) == choice for voter_id, choice in finals.items())
 
 
 def test_the_url_comes_from_the_environment(tmp_path: Path) -> None:
@@ -199,11 +200,11 @@ def test_a_sqlite_store_damaged_inside_is_refused_before_any_vote_is_written(tmp
     import random
 
     path = tmp_path / "class.sqlite3"
-    store = ClassStore(f"sqlite:///{path}", lecturer_code=CODE)
-    store.set_open("chime-hardest", True, code=CODE)
+    either_store = ClassStore(f"sqlite:///{path}", lecturer_code=CODE)
+    either_store.set_open("chime-hardest", True, code=CODE)
     for _ in range(300):
-        store.vote("chime-hardest", voter(), "chime-hope")
-    store.close()
+        either_store.vote("chime-hardest", voter(), "chime-hope")
+    either_store.close()
     data = bytearray(path.read_bytes())
     data[6 * 4096 : 7 * 4096] = random.Random(6).randbytes(4096)
     path.write_bytes(bytes(data))

@@ -10,8 +10,19 @@ from typing import Any
 import pytest
 
 from widgets.content.exercises import Question, all_chapters
-from widgets.logic.classresults import class_results, read_class_files, synthetic_class_files
-from widgets.logic.kinds import CLASS_FILE_KINDS, FIT_ERRORS, KINDS, Traits, Unfit, kind_of
+from widgets.logic.classresults import (
+    class_results,
+    read_class_files,
+    synthetic_class_files,
+)
+from widgets.logic.kinds import (
+    CLASS_FILE_KINDS,
+    FIT_ERRORS,
+    KINDS,
+    Traits,
+    Unfit,
+    kind_of,
+)
 from widgets.logic.kinds import choice as choice_kind
 from widgets.views.exercises import _VIEWS
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import ipywidgets as ipw
 import pytest
 
+from tests.conftest import LECTURER_CODE
 from tests.widget_tree import descendants
 from widgets.content.polls import PollError, load_chime, load_polls
 from widgets.content.vignettes import CHIME_IDS, load_frameworks
@@ -25,20 +25,13 @@ from widgets.views.polls import (
 )
 from widgets.views.ticker import REFRESH_SECONDS, Ticker
 
-CODE = "board-code"
+CODE = LECTURER_CODE
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[ClassStore]:
-    opened = ClassStore(f"sqlite:///{tmp_path / 'class.sqlite3'}", lecturer_code=CODE)
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def poll_view(store: ClassStore) -> PollView:
+def poll_view(class_store: ClassStore) -> PollView:
     poll = load_polls()["chime-hardest"]
-    return PollView(poll, poll_options(poll, load_frameworks()), store)
+    return PollView(poll, poll_options(poll, load_frameworks()), class_store)
 
 
 def text(html: str) -> str:
@@ -119,12 +112,12 @@ def test_votes_for_an_option_no_longer_offered_are_counted_apart() -> None:
 # ---------------------------------------------------------------- the student's vote
 
 
-def test_voting_needs_an_open_poll_and_a_choice(poll_view: PollView, store: ClassStore) -> None:
+def test_voting_needs_an_open_poll_and_a_choice(poll_view: PollView, class_store: ClassStore) -> None:
     assert poll_view.vote_button.disabled and "closed" in poll_view.tally.value
     poll_view.choice.value = "chime-hope"
     poll_view.cast()
-    assert "closed" in poll_view.status.value and store.tally("chime-hardest")[1] == {}
-    store.set_open("chime-hardest", True, code=CODE)
+    assert "closed" in poll_view.status.value and class_store.tally("chime-hardest")[1] == {}
+    class_store.set_open("chime-hardest", True, code=CODE)
     poll_view.refresh()
     assert not poll_view.vote_button.disabled and "after you vote" in poll_view.tally.value
     poll_view.choice.value = None
@@ -132,22 +125,22 @@ def test_voting_needs_an_open_poll_and_a_choice(poll_view: PollView, store: Clas
     assert "Choose one option first" in poll_view.status.value
 
 
-def test_a_changed_vote_replaces_the_first_and_totals_appear_after_voting(poll_view: PollView, store: ClassStore) -> None:
-    store.set_open("chime-hardest", True, code=CODE)
+def test_a_changed_vote_replaces_the_first_and_totals_appear_after_voting(poll_view: PollView, class_store: ClassStore) -> None:
+    class_store.set_open("chime-hardest", True, code=CODE)
     poll_view.choice.value = "chime-hope"
     poll_view.vote_button.click()
     assert "Vote saved" in poll_view.status.value and "Hope and optimism" in poll_view.status.value
     poll_view.choice.value = "chime-meaning"
     poll_view.vote_button.click()
-    assert store.tally("chime-hardest")[1] == {"chime-meaning": 1}
+    assert class_store.tally("chime-hardest")[1] == {"chime-meaning": 1}
     assert "1 vote" in text(poll_view.tally.value)
 
 
-def test_the_browser_id_is_used_when_well_formed_and_a_returning_browser_sees_its_vote(store: ClassStore) -> None:
+def test_the_browser_id_is_used_when_well_formed_and_a_returning_browser_sees_its_vote(class_store: ClassStore) -> None:
     poll = load_polls()["chime-hardest"]
     options = poll_options(poll, load_frameworks())
-    store.set_open(poll.id, True, code=CODE)
-    first = PollView(poll, options, store)
+    class_store.set_open(poll.id, True, code=CODE)
+    first = PollView(poll, options, class_store)
     first.browser.browser_id = "not an id"
     assert first.voter_id != "not an id"
     browser = uuid.uuid4().hex
@@ -155,22 +148,22 @@ def test_the_browser_id_is_used_when_well_formed_and_a_returning_browser_sees_it
     assert first.voter_id == browser
     first.choice.value = "chime-empowerment"
     first.cast()
-    again = PollView(poll, options, store)  # the same browser after a reload: a new kernel
+    again = PollView(poll, options, class_store)  # the same browser after a reload: a new kernel
     assert again.choice.value is None
     again.browser.browser_id = browser
     assert again.choice.value == "chime-empowerment" and "Your vote" in again.status.value
     again.cast()
-    assert store.tally(poll.id)[1] == {"chime-empowerment": 1}
+    assert class_store.tally(poll.id)[1] == {"chime-empowerment": 1}
 
 
-def test_a_store_that_fails_is_a_message_not_a_traceback(poll_view: PollView, store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    store.set_open("chime-hardest", True, code=CODE)
+def test_a_store_that_fails_is_a_message_not_a_traceback(poll_view: PollView, class_store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    class_store.set_open("chime-hardest", True, code=CODE)
 
     def broken(*_args, **_kwargs):
-        raise ClassStoreError("Could not save a vote in the class store: disk I/O error")
+        raise ClassStoreError("Could not save a vote in the class class_store: disk I/O error")
 
-    monkeypatch.setattr(store, "vote", broken)
-    monkeypatch.setattr(store, "tally", broken)
+    monkeypatch.setattr(class_store, "vote", broken)
+    monkeypatch.setattr(class_store, "tally", broken)
     poll_view.choice.value = "chime-hope"
     poll_view.cast()
     assert "not saved" in poll_view.status.value and "disk I/O error" in poll_view.status.value
@@ -199,26 +192,26 @@ def test_the_chime_explorer_shows_each_process_with_its_sourced_sub_themes(tmp_p
 
 
 @pytest.fixture
-def board(store: ClassStore) -> PollBoard:
-    return PollBoard(load_polls(), load_frameworks(), store)
+def board(class_store: ClassStore) -> PollBoard:
+    return PollBoard(load_polls(), load_frameworks(), class_store)
 
 
-def test_the_board_opens_closes_and_restarts_a_poll_with_the_code(board: PollBoard, store: ClassStore) -> None:
+def test_the_board_opens_closes_and_restarts_a_poll_with_the_code(board: PollBoard, class_store: ClassStore) -> None:
     board.picker.value = "top-tip-hardest"
     board.code.value = CODE
     board.open_button.click()
-    assert store.state("top-tip-hardest").is_open and "Open: voting now" in board.tally.value
-    store.vote("top-tip-hardest", uuid.uuid4().hex, "tip-03")
+    assert class_store.state("top-tip-hardest").is_open and "Open: voting now" in board.tally.value
+    class_store.vote("top-tip-hardest", uuid.uuid4().hex, "tip-03")
     board.refresh()
     assert "1 vote" in text(board.tally.value)
     board.close_button.click()
-    assert not store.state("top-tip-hardest").is_open and "votes are kept" in board.message.value
+    assert not class_store.state("top-tip-hardest").is_open and "votes are kept" in board.message.value
     board.reset_button.click()
-    assert store.state("top-tip-hardest").round == 2 and "0 votes" in text(board.tally.value)
-    assert not store.state("chime-hardest").is_open
+    assert class_store.state("top-tip-hardest").round == 2 and "0 votes" in text(board.tally.value)
+    assert not class_store.state("chime-hardest").is_open
 
 
-def test_the_board_refuses_a_wrong_code_and_locks_after_too_many(board: PollBoard, store: ClassStore) -> None:
+def test_the_board_refuses_a_wrong_code_and_locks_after_too_many(board: PollBoard, class_store: ClassStore) -> None:
     board.code.value = "guess"
     for _ in range(MAX_WRONG_CODES):
         board.open_button.click()
@@ -226,12 +219,12 @@ def test_the_board_refuses_a_wrong_code_and_locks_after_too_many(board: PollBoar
     board.code.value = CODE
     board.open_button.click()
     assert "Too many wrong codes" in board.message.value
-    assert store.state(board.picker.value) == PollState(board.picker.value, False, 1)
+    assert class_store.state(board.picker.value) == PollState(board.picker.value, False, 1)
 
 
-def test_a_question_with_html_in_it_is_shown_as_text(store: ClassStore) -> None:
+def test_a_question_with_html_in_it_is_shown_as_text(class_store: ClassStore) -> None:
     poll = load_polls()["chime-hardest"].model_copy(update={"question": "<script>alert(1)</script> which?"})
-    view = PollView(poll, poll_options(poll, load_frameworks()), store)
+    view = PollView(poll, poll_options(poll, load_frameworks()), class_store)
     assert "<script>" not in view.container.children[1].value and "&lt;script&gt;" in view.container.children[1].value
 
 
@@ -240,15 +233,15 @@ def test_poll_board_entry_point_builds(tmp_path: Path) -> None:
     assert any(getattr(w, "description", None) == "Lecturer code" for w in descendants(box))
 
 
-def test_voting_is_disabled_while_the_store_cannot_be_read(poll_view: PollView, store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    store.set_open("chime-hardest", True, code=CODE)
+def test_voting_is_disabled_while_the_store_cannot_be_read(poll_view: PollView, class_store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    class_store.set_open("chime-hardest", True, code=CODE)
     poll_view.refresh()
     assert not poll_view.vote_button.disabled
 
     def broken(*_args, **_kwargs):
-        raise ClassStoreError("Could not read the class store: database disk image is malformed")
+        raise ClassStoreError("Could not read the class class_store: database disk image is malformed")
 
-    monkeypatch.setattr(store, "tally", broken)
+    monkeypatch.setattr(class_store, "tally", broken)
     poll_view.refresh()
     assert poll_view.vote_button.disabled and "malformed" in poll_view.tally.value
 
@@ -264,13 +257,13 @@ def ticker(monkeypatch: pytest.MonkeyPatch) -> Ticker:
     return fresh
 
 
-def test_views_share_one_refresh_task_which_ends_when_the_last_view_closes(store: ClassStore, ticker: Ticker) -> None:
+def test_views_share_one_refresh_task_which_ends_when_the_last_view_closes(class_store: ClassStore, ticker: Ticker) -> None:
     """Before, every view started its own endless task: re-running a cell added a database poll every 2 s."""
     poll = load_polls()["top-tip-hardest"]
     options = poll_options(poll, load_frameworks())
 
     async def scenario() -> tuple[int, int, bool]:
-        views = [PollView(poll, options, store), PollView(poll, options, store), PollBoard(load_polls(), load_frameworks(), store)]
+        views = [PollView(poll, options, class_store), PollView(poll, options, class_store), PollBoard(load_polls(), load_frameworks(), class_store)]
         others = {task for task in asyncio.all_tasks() if task is not asyncio.current_task()}
         for view in views:
             view.close()
@@ -282,12 +275,12 @@ def test_views_share_one_refresh_task_which_ends_when_the_last_view_closes(store
     assert ticker.subscribers == 0
 
 
-def test_a_closed_view_is_never_refreshed_again(store: ClassStore, ticker: Ticker, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_closed_view_is_never_refreshed_again(class_store: ClassStore, ticker: Ticker, monkeypatch: pytest.MonkeyPatch) -> None:
     poll = load_polls()["top-tip-hardest"]
     calls: list[str] = []
     monkeypatch.setattr(PollView, "refresh", lambda self: calls.append(self.poll.id))
-    open_view = PollView(poll, poll_options(poll, load_frameworks()), store)
-    closed_view = PollView(poll, poll_options(poll, load_frameworks()), store)
+    open_view = PollView(poll, poll_options(poll, load_frameworks()), class_store)
+    closed_view = PollView(poll, poll_options(poll, load_frameworks()), class_store)
     calls.clear()
     closed_view.close()
     ticker.tick()
@@ -314,10 +307,10 @@ def test_a_failing_refresh_is_logged_and_the_others_still_run(caplog: pytest.Log
     assert ticker.subscribers == 0
 
 
-def test_poll_views_expose_container_like_every_other_view(store: ClassStore) -> None:
+def test_poll_views_expose_container_like_every_other_view(class_store: ClassStore) -> None:
     poll = load_polls()["top-tip-hardest"]
-    view = PollView(poll, poll_options(poll, load_frameworks()), store)
-    board = PollBoard(load_polls(), load_frameworks(), store)
+    view = PollView(poll, poll_options(poll, load_frameworks()), class_store)
+    board = PollBoard(load_polls(), load_frameworks(), class_store)
     assert isinstance(view.container, ipw.VBox) and isinstance(board.container, ipw.VBox)
     assert not hasattr(view, "widget") and not hasattr(board, "widget")
     view.close()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from widgets.storage.store import AnswerStore
 
 from tests.widget_tree import page_state
 from widgets.content.exercises import load_exercises
@@ -32,7 +33,6 @@ from widgets.logic.portfolio import (
     progress_spec,
 )
 from widgets.logic.records import SavedAnswer
-from widgets.storage.store import AnswerStore
 from widgets.views.portfolio import PortfolioView, portfolio_panel
 
 CHAPTERS = {
@@ -58,8 +58,8 @@ def saved(question_id: str, answer: object, *, kind: str = "reflection", at: str
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> AnswerStore:
-    store = AnswerStore(tmp_path / "answers.sqlite3")
+def filled(store: AnswerStore) -> AnswerStore:
+    """A learner's answers file with a choice, a number, two reflections (one hostile) and a vignette path."""
     store.save("01.1", "single_choice", {"chosen": ["A personal, individual process"]})
     store.save("01.4", "numeric", {"value": 26.5})
     store.save("01.11", "reflection", {"text": HOSTILE})
@@ -73,9 +73,9 @@ def empty(tmp_path: Path) -> AnswerStore:
     return AnswerStore(tmp_path / "empty.sqlite3")
 
 
-def rows(store: AnswerStore) -> list[tuple[object, ...]]:
+def rows(filled: AnswerStore) -> list[tuple[object, ...]]:
     """Every row of the answers table, read through a separate connection."""
-    with closing(sqlite3.connect(store.path)) as connection:
+    with closing(sqlite3.connect(filled.path)) as connection:
         return connection.execute("SELECT * FROM answers ORDER BY id").fetchall()
 
 
@@ -132,47 +132,47 @@ class TestProgress:
 
 
 class TestExportMarkdown:
-    def test_log_holds_the_answers_the_progress_and_a_data_block_without_the_learner_id(self, store: AnswerStore) -> None:
-        text = export_markdown(store.all_latest(), CHAPTERS, now=NOW)
+    def test_log_holds_the_answers_the_progress_and_a_data_block_without_the_learner_id(self, filled: AnswerStore) -> None:
+        text = export_markdown(filled.all_latest(), CHAPTERS, now=NOW)
         assert text.startswith("# Reflective log") and "Exported 2025-03-04 05:06 UTC" in text
         assert "| 01 · Understanding recovery | 3 | 11 |" in text
         assert "> Ask about goals in the person's own words." in text and "26.5" in text
-        assert store.learner_id not in text and "learner_id" not in data_of(text)
+        assert filled.learner_id not in text and "learner_id" not in data_of(text)
 
-    def test_learner_id_is_included_when_asked(self, store: AnswerStore) -> None:
-        text = export_markdown(store.all_latest(), CHAPTERS, learner_id=store.learner_id, now=NOW)
-        assert f"Pseudonymous learner id: `{store.learner_id}`" in text
-        assert data_of(text)["learner_id"] == store.learner_id
+    def test_learner_id_is_included_when_asked(self, filled: AnswerStore) -> None:
+        text = export_markdown(filled.all_latest(), CHAPTERS, learner_id=filled.learner_id, now=NOW)
+        assert f"Pseudonymous learner id: `{filled.learner_id}`" in text
+        assert data_of(text)["learner_id"] == filled.learner_id
 
-    def test_user_text_is_kept_as_written_in_the_visible_log_and_escaped_in_the_data_block(self, store: AnswerStore) -> None:
-        text = export_markdown(store.all_latest(), CHAPTERS, now=NOW)
+    def test_user_text_is_kept_as_written_in_the_visible_log_and_escaped_in_the_data_block(self, filled: AnswerStore) -> None:
+        text = export_markdown(filled.all_latest(), CHAPTERS, now=NOW)
         assert "> <script>alert(1)</script> and <b>bold</b> & --> end" in without_data(text)
         block = re.search(r"<!-- " + DATA_MARKER + r" .*", text, re.DOTALL)
         assert block and "<script>" not in block.group(0) and block.group(0).count("-->") == 1
         assert block.group(0).isascii()
 
-    def test_data_block_carries_schema_version_answers_and_checksum(self, store: AnswerStore) -> None:
-        data = data_of(export_markdown(store.all_latest(), CHAPTERS, now=NOW))
+    def test_data_block_carries_schema_version_answers_and_checksum(self, filled: AnswerStore) -> None:
+        data = data_of(export_markdown(filled.all_latest(), CHAPTERS, now=NOW))
         assert data["schema_version"] == EXPORT_SCHEMA_VERSION
         assert len(data["answers"]) == 5 and re.fullmatch(r"[0-9a-f]{64}", data["answers_sha256"])  # type: ignore[arg-type]
 
 
 class TestExportHtml:
-    def test_is_a_standalone_page_with_language_title_and_inline_style(self, store: AnswerStore) -> None:
-        page = export_html(store.all_latest(), CHAPTERS, now=NOW)
+    def test_is_a_standalone_page_with_language_title_and_inline_style(self, filled: AnswerStore) -> None:
+        page = export_html(filled.all_latest(), CHAPTERS, now=NOW)
         assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
         assert "<title>Reflective log: Recovery-Oriented Practice Workbook</title>" in page and "<style>" in page
         assert not re.search(r"<(script|link|img|iframe)\b|src=|https?://", without_data(page))
 
-    def test_every_user_text_is_escaped(self, store: AnswerStore) -> None:
-        page = export_html(store.all_latest(), CHAPTERS, now=NOW)
+    def test_every_user_text_is_escaped(self, filled: AnswerStore) -> None:
+        page = export_html(filled.all_latest(), CHAPTERS, now=NOW)
         assert "&lt;script&gt;alert(1)&lt;/script&gt; and &lt;b&gt;bold&lt;/b&gt; &amp; --&gt; end" in page
         assert "<script" not in page and "<b>" not in page and page.count("-->") == 1
 
-    def test_learner_id_only_when_asked(self, store: AnswerStore) -> None:
-        assert store.learner_id not in export_html(store.all_latest(), CHAPTERS, now=NOW)
-        page = export_html(store.all_latest(), CHAPTERS, learner_id=store.learner_id, now=NOW)
-        assert f"<code>{store.learner_id}</code>" in page and data_of(page)["learner_id"] == store.learner_id
+    def test_learner_id_only_when_asked(self, filled: AnswerStore) -> None:
+        assert filled.learner_id not in export_html(filled.all_latest(), CHAPTERS, now=NOW)
+        page = export_html(filled.all_latest(), CHAPTERS, learner_id=filled.learner_id, now=NOW)
+        assert f"<code>{filled.learner_id}</code>" in page and data_of(page)["learner_id"] == filled.learner_id
 
     def test_an_empty_store_still_gives_a_valid_page(self, empty: AnswerStore) -> None:
         page = export_html(empty.all_latest(), CHAPTERS, now=NOW)
@@ -185,32 +185,32 @@ class TestExportHtml:
 class TestParseExportAndImport:
     @pytest.mark.parametrize("export", [export_markdown, export_html], ids=["markdown", "html"])
     def test_round_trip_into_a_new_store_gives_the_same_answers_and_times(
-        self, store: AnswerStore, empty: AnswerStore, export: Callable[..., str]
+        self, filled: AnswerStore, empty: AnswerStore, export: Callable[..., str]
     ) -> None:
-        text = export(store.all_latest(), CHAPTERS, now=NOW)
+        text = export(filled.all_latest(), CHAPTERS, now=NOW)
         imported = parse_export(text.encode("utf-8"))
         assert imported.schema_version == EXPORT_SCHEMA_VERSION and imported.learner_id is None
         assert empty.import_answers(imported.answers) == 5
-        assert empty.all_latest() == store.all_latest()
+        assert empty.all_latest() == filled.all_latest()
         assert {row[1] for row in rows(empty)} == {empty.learner_id}
 
-    def test_importing_the_same_log_twice_adds_nothing(self, store: AnswerStore, empty: AnswerStore) -> None:
-        answers = parse_export(export_html(store.all_latest(), CHAPTERS)).answers
+    def test_importing_the_same_log_twice_adds_nothing(self, filled: AnswerStore, empty: AnswerStore) -> None:
+        answers = parse_export(export_html(filled.all_latest(), CHAPTERS)).answers
         empty.import_answers(answers)
         before = rows(empty)
         assert empty.import_answers(answers) == 0
         assert rows(empty) == before
 
-    def test_importing_into_the_store_it_came_from_adds_nothing(self, store: AnswerStore) -> None:
-        before = rows(store)
-        assert store.import_answers(parse_export(export_markdown(store.all_latest(), CHAPTERS)).answers) == 0
-        assert rows(store) == before
+    def test_importing_into_the_store_it_came_from_adds_nothing(self, filled: AnswerStore) -> None:
+        before = rows(filled)
+        assert filled.import_answers(parse_export(export_markdown(filled.all_latest(), CHAPTERS)).answers) == 0
+        assert rows(filled) == before
 
-    def test_an_imported_answer_becomes_current_and_the_earlier_one_stays_in_the_history(self, store: AnswerStore) -> None:
+    def test_an_imported_answer_becomes_current_and_the_earlier_one_stays_in_the_history(self, filled: AnswerStore) -> None:
         other = saved("09.1", {"text": "From my other computer."}, at="2025-06-01T00:00:00.000+00:00")
-        assert store.import_answers([other]) == 1
-        assert store.latest("09.1") == other
-        texts = [a.answer["text"] for a in store.history("09.1")]
+        assert filled.import_answers([other]) == 1
+        assert filled.latest("09.1") == other
+        texts = [a.answer["text"] for a in filled.history("09.1")]
         assert texts == ["Ask about goals in the person's own words.", "From my other computer."]
 
     def test_utf8_bom_and_non_ascii_text_survive(self, empty: AnswerStore) -> None:
@@ -218,30 +218,30 @@ class TestParseExportAndImport:
         text = export_markdown(answers, CHAPTERS)
         assert parse_export(b"\xef\xbb\xbf" + text.encode("utf-8")).answers == tuple(answers)
 
-    def _refused(self, store: AnswerStore, data: str | bytes, message: str) -> None:
-        before = rows(store)
+    def _refused(self, filled: AnswerStore, data: str | bytes, message: str) -> None:
+        before = rows(filled)
         with pytest.raises(PortfolioError, match=message):
             imported = parse_export(data)
-            store.import_answers(imported.answers)
-        assert rows(store) == before
+            filled.import_answers(imported.answers)
+        assert rows(filled) == before
 
-    def test_another_schema_version_is_refused_and_nothing_changes(self, store: AnswerStore, empty: AnswerStore) -> None:
-        text = export_markdown(store.all_latest(), CHAPTERS).replace('"schema_version": 1', '"schema_version": 2')
+    def test_another_schema_version_is_refused_and_nothing_changes(self, filled: AnswerStore, empty: AnswerStore) -> None:
+        text = export_markdown(filled.all_latest(), CHAPTERS).replace('"schema_version": 1', '"schema_version": 2')
         self._refused(empty, text, r"format version is 2; this workbook reads version 1 only")
 
-    def test_a_truncated_file_is_refused_and_nothing_changes(self, store: AnswerStore, empty: AnswerStore) -> None:
-        text = export_html(store.all_latest(), CHAPTERS)
+    def test_a_truncated_file_is_refused_and_nothing_changes(self, filled: AnswerStore, empty: AnswerStore) -> None:
+        text = export_html(filled.all_latest(), CHAPTERS)
         self._refused(empty, text[: text.index("answers_sha256")], "cut short")
         self._refused(empty, text[: len(text) // 3], "no workbook data")
 
-    def test_a_hand_edited_answer_fails_the_checksum_and_nothing_changes(self, store: AnswerStore, empty: AnswerStore) -> None:
-        text = export_markdown(store.all_latest(), CHAPTERS)
+    def test_a_hand_edited_answer_fails_the_checksum_and_nothing_changes(self, filled: AnswerStore, empty: AnswerStore) -> None:
+        text = export_markdown(filled.all_latest(), CHAPTERS)
         edited = text.replace("Ask about goals in the person", "Ask about goals in the patient")
         assert edited != text
         self._refused(empty, edited, "do not match their checksum")
 
-    def test_an_edited_time_stamp_or_checksum_is_refused(self, store: AnswerStore, empty: AnswerStore) -> None:
-        text = export_markdown(store.all_latest(), CHAPTERS)
+    def test_an_edited_time_stamp_or_checksum_is_refused(self, filled: AnswerStore, empty: AnswerStore) -> None:
+        text = export_markdown(filled.all_latest(), CHAPTERS)
         self._refused(empty, text.replace('"saved_at": "20', '"saved_at": "19', 1), "checksum")
         self._refused(empty, text.replace(str(data_of(text)["answers_sha256"]), "0" * 64), "checksum")
 
@@ -261,8 +261,8 @@ class TestParseExportAndImport:
     def test_a_file_that_is_not_an_export_is_refused_with_a_clear_message(self, empty: AnswerStore, data: bytes, message: str) -> None:
         self._refused(empty, data, message)
 
-    def test_two_data_blocks_are_refused(self, store: AnswerStore, empty: AnswerStore) -> None:
-        text = export_markdown(store.all_latest(), CHAPTERS)
+    def test_two_data_blocks_are_refused(self, filled: AnswerStore, empty: AnswerStore) -> None:
+        text = export_markdown(filled.all_latest(), CHAPTERS)
         self._refused(empty, text + text, "more than one block")
 
     def test_records_with_a_valid_checksum_but_bad_fields_are_refused(self, empty: AnswerStore) -> None:
@@ -288,28 +288,28 @@ class TestParseExportAndImport:
 
 
 class TestClassAnswersFile:
-    def test_holds_only_choice_number_sorting_and_rating_answers_and_no_learner_id(self, store: AnswerStore) -> None:
-        store.save("01.5", "categorise", {"placements": {"a": "connectedness"}})
-        store.save("01.6", "likert", {"ratings": {"c": 4}})
-        store.save("02.lab.care-plan", "language_lab", {"rewrites": {"s1": "MY-OWN-REWRITE"}})
-        text = export_class_answers(store.all_latest(), CHAPTERS, now=NOW)
+    def test_holds_only_choice_number_sorting_and_rating_answers_and_no_learner_id(self, filled: AnswerStore) -> None:
+        filled.save("01.5", "categorise", {"placements": {"a": "connectedness"}})
+        filled.save("01.6", "likert", {"ratings": {"c": 4}})
+        filled.save("02.lab.care-plan", "language_lab", {"rewrites": {"s1": "MY-OWN-REWRITE"}})
+        text = export_class_answers(filled.all_latest(), CHAPTERS, now=NOW)
         imported = parse_export(text.encode("utf-8"))
         assert [(a.question_id, a.kind) for a in imported.answers] == [
             ("01.1", "single_choice"), ("01.4", "numeric"), ("01.5", "categorise"), ("01.6", "likert"),
         ]  # fmt: skip
         assert imported.learner_id is None and "learner_id" not in data_of(text)
-        assert store.learner_id not in text
+        assert filled.learner_id not in text
         assert text.startswith("# Class answers")
         assert "It holds 4 answers in 1 chapter, to questions 01.1, 01.4, 01.5, 01.6." in text
 
-    def test_no_reflection_text_anywhere_in_the_file(self, store: AnswerStore) -> None:
-        text = export_class_answers(store.all_latest(), CHAPTERS, now=NOW)
+    def test_no_reflection_text_anywhere_in_the_file(self, filled: AnswerStore) -> None:
+        text = export_class_answers(filled.all_latest(), CHAPTERS, now=NOW)
         assert "Ask about goals" not in text and "alert(1)" not in text and "I will listen" not in text
         assert '"reflection"' not in text and "vignette" not in text and "01.11" not in text and "09.1" not in text
 
-    def test_the_answers_it_holds_are_the_latest_ones_as_saved(self, store: AnswerStore) -> None:
-        store.save("01.4", "numeric", {"value": 30.0})
-        answers = parse_export(export_class_answers(store.all_latest(), CHAPTERS)).answers
+    def test_the_answers_it_holds_are_the_latest_ones_as_saved(self, filled: AnswerStore) -> None:
+        filled.save("01.4", "numeric", {"value": 30.0})
+        answers = parse_export(export_class_answers(filled.all_latest(), CHAPTERS)).answers
         assert [a.answer for a in answers if a.question_id == "01.4"] == [{"value": 30.0}]
 
     def test_class_answers_keeps_exactly_the_class_kinds(self) -> None:
@@ -323,11 +323,11 @@ class TestClassAnswersFile:
         assert parse_export(text).answers == () and "private" not in text and "It holds no answers yet." in text
 
 
-# --------------------------------------------------------------------------- store additions
+# --------------------------------------------------------------------------- filled additions
 
 
 class TestStoreImportAndDelete:
-    def test_an_import_that_fails_part_way_adds_nothing(self, store: AnswerStore, empty: AnswerStore) -> None:
+    def test_an_import_that_fails_part_way_adds_nothing(self, filled: AnswerStore, empty: AnswerStore) -> None:
         from widgets.storage.store import StoreError
 
         pages = empty._connection.execute("PRAGMA page_count").fetchone()[0]
@@ -337,19 +337,19 @@ class TestStoreImportAndDelete:
             empty.import_answers(many)
         assert rows(empty) == []
 
-    def test_delete_all_empties_this_learners_answers_and_keeps_the_file_and_id(self, store: AnswerStore) -> None:
-        learner = store.learner_id
-        assert store.delete_all() == 5
-        assert store.all_latest() == [] and rows(store) == []
-        assert store.path.exists() and AnswerStore(store.path).learner_id == learner
-        store.save("01.1", "single_choice", {"chosen": ["again"]})
-        assert [a.question_id for a in store.all_latest()] == ["01.1"]
+    def test_delete_all_empties_this_learners_answers_and_keeps_the_file_and_id(self, filled: AnswerStore) -> None:
+        learner = filled.learner_id
+        assert filled.delete_all() == 5
+        assert filled.all_latest() == [] and rows(filled) == []
+        assert filled.path.exists() and AnswerStore(filled.path).learner_id == learner
+        filled.save("01.1", "single_choice", {"chosen": ["again"]})
+        assert [a.question_id for a in filled.all_latest()] == ["01.1"]
 
-    def test_deleted_text_does_not_linger_in_the_file(self, store: AnswerStore) -> None:
-        store.save("09.1", "reflection", {"text": "QUITE-DISTINCTIVE-PRIVATE-WORDS " * 20})
-        store._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the text is now in the main file
-        store.delete_all()  # the kernel keeps the file open afterwards
-        files = [store.path, store.path.with_name(store.path.name + "-wal")]
+    def test_deleted_text_does_not_linger_in_the_file(self, filled: AnswerStore) -> None:
+        filled.save("09.1", "reflection", {"text": "QUITE-DISTINCTIVE-PRIVATE-WORDS " * 20})
+        filled._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the text is now in the main file
+        filled.delete_all()  # the kernel keeps the file open afterwards
+        files = [filled.path, filled.path.with_name(filled.path.name + "-wal")]
         assert not any(b"QUITE-DISTINCTIVE-PRIVATE-WORDS" in f.read_bytes() for f in files if f.exists())
 
 
@@ -357,53 +357,53 @@ class TestStoreImportAndDelete:
 
 
 class TestPortfolioView:
-    def test_container_has_the_classes_the_progress_chart_and_the_saved_answers(self, store: AnswerStore) -> None:
-        view = PortfolioView(store, None)
+    def test_container_has_the_classes_the_progress_chart_and_the_saved_answers(self, filled: AnswerStore) -> None:
+        view = PortfolioView(filled, None)
         assert {"rw-exercise", "rw-portfolio"} <= set(view.container._dom_classes)
         bundle = view.chart.outputs[0]["data"]
         assert "application/vnd.plotly.v1+json" in bundle and "01 · Understanding recovery: 3 of 11" in bundle["text/plain"]
         assert "Ask about goals in the person" in view.saved.value and "Exercise 09.1" in view.saved.value
 
-    def test_user_text_is_escaped_everywhere_in_the_page(self, store: AnswerStore) -> None:
-        view = PortfolioView(store, None)
+    def test_user_text_is_escaped_everywhere_in_the_page(self, filled: AnswerStore) -> None:
+        view = PortfolioView(filled, None)
         view.prepare_export()
         state = page_state(view.container)
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in view.saved.value
         assert "<script>alert" not in state and "<b>bold" not in state
 
-    def test_export_links_hold_both_files_without_the_learner_id_by_default(self, store: AnswerStore) -> None:
-        view = PortfolioView(store, None)
+    def test_export_links_hold_both_files_without_the_learner_id_by_default(self, filled: AnswerStore) -> None:
+        view = PortfolioView(filled, None)
         view.export_button.click()
         files = downloads(view.links.value)
         assert set(files) == {"md", "html"}
         assert "<script>alert(1)</script>" in files["md"] and "&lt;script&gt;" in files["html"]
-        assert all(store.learner_id not in text for text in files.values())
+        assert all(filled.learner_id not in text for text in files.values())
         assert "does not include your learner id" in view.links.value
 
-    def test_ticking_include_id_clears_old_links_and_the_next_export_has_the_id(self, store: AnswerStore) -> None:
-        view = PortfolioView(store, None)
+    def test_ticking_include_id_clears_old_links_and_the_next_export_has_the_id(self, filled: AnswerStore) -> None:
+        view = PortfolioView(filled, None)
         view.export_button.click()
         view.include_id.value = True
         assert view.links.value == ""
         view.export_button.click()
-        assert all(store.learner_id in text for text in downloads(view.links.value).values())
+        assert all(filled.learner_id in text for text in downloads(view.links.value).values())
 
-    def test_export_after_answering_elsewhere_includes_the_new_answer(self, store: AnswerStore) -> None:
-        view = PortfolioView(store, None)
-        store.save("09.2", "single_choice", {"chosen": ["Your latest saved answers"]})
+    def test_export_after_answering_elsewhere_includes_the_new_answer(self, filled: AnswerStore) -> None:
+        view = PortfolioView(filled, None)
+        filled.save("09.2", "single_choice", {"chosen": ["Your latest saved answers"]})
         view.export_button.click()
         assert "Your latest saved answers" in downloads(view.links.value)["md"]
         assert "09 · My portfolio: 2 of 2" in view.chart.outputs[0]["data"]["text/plain"]
 
-    def test_class_file_button_gives_a_download_without_reflections_or_learner_id(self, store: AnswerStore) -> None:
-        view = PortfolioView(store, None)
+    def test_class_file_button_gives_a_download_without_reflections_or_learner_id(self, filled: AnswerStore) -> None:
+        view = PortfolioView(filled, None)
         view.include_id.value = True  # the class file never carries the id, whatever this box says
         view.class_button.click()
         found = re.findall(r'download="([^"]+)" href="data:text/markdown;charset=utf-8;base64,([A-Za-z0-9+/=]+)"', view.class_links.value)
         assert len(found) == 1 and re.fullmatch(r"recovery-workbook-class-answers-\d{4}-\d{2}-\d{2}\.md", found[0][0])
         text = base64.b64decode(found[0][1]).decode("utf-8")
         assert [a.question_id for a in parse_export(text).answers] == ["01.1", "01.4"]
-        assert store.learner_id not in text and "Ask about goals" not in text and "alert(1)" not in text
+        assert filled.learner_id not in text and "Ask about goals" not in text and "alert(1)" not in text
         assert "2 answers; no learner id." in view.class_links.value
         assert "Left out: 3 other saved answers" in view.class_links.value
         assert view.links.value == ""
@@ -414,40 +414,40 @@ class TestPortfolioView:
         view.class_button.click()
         assert "nothing to share yet" in view.class_links.value and "download=" not in view.class_links.value
 
-    def test_uploading_an_export_imports_it_and_shows_the_counts(self, store: AnswerStore, empty: AnswerStore) -> None:
-        data = export_html(store.all_latest(), CHAPTERS).encode("utf-8")
+    def test_uploading_an_export_imports_it_and_shows_the_counts(self, filled: AnswerStore, empty: AnswerStore) -> None:
+        data = export_html(filled.all_latest(), CHAPTERS).encode("utf-8")
         view = PortfolioView(empty, None)
         upload = {"name": "log.html", "type": "text/html", "size": len(data), "content": memoryview(data), "last_modified": NOW}
         view.upload.value = (upload,)
         assert "5 answers added from log.html" in view.status.value
-        assert empty.all_latest() == store.all_latest() and view.upload.value == ()
+        assert empty.all_latest() == filled.all_latest() and view.upload.value == ()
         assert "Ask about goals" in view.saved.value
         view.import_file(data, "log.html")
         assert "0 answers added" in view.status.value and "5 answers you already had were skipped" in view.status.value
 
-    def test_a_refused_upload_says_why_and_changes_nothing(self, store: AnswerStore) -> None:
-        view = PortfolioView(store, None)
-        before = rows(store)
-        edited = export_markdown(store.all_latest(), CHAPTERS).replace("own words", "own wordz").encode("utf-8")
+    def test_a_refused_upload_says_why_and_changes_nothing(self, filled: AnswerStore) -> None:
+        view = PortfolioView(filled, None)
+        before = rows(filled)
+        edited = export_markdown(filled.all_latest(), CHAPTERS).replace("own words", "own wordz").encode("utf-8")
         view.import_file(edited, "../../etc/log.md")
         assert "log.md: nothing was imported" in view.status.value and "checksum" in view.status.value
-        assert "../" not in view.status.value and rows(store) == before
+        assert "../" not in view.status.value and rows(filled) == before
 
-    def test_delete_without_confirmation_deletes_nothing(self, store: AnswerStore) -> None:
-        view = PortfolioView(store, None)
-        before = rows(store)
+    def test_delete_without_confirmation_deletes_nothing(self, filled: AnswerStore) -> None:
+        view = PortfolioView(filled, None)
+        before = rows(filled)
         assert view.delete_button.disabled
         view.delete_button.click()
-        assert rows(store) == before and "Nothing was deleted" in view.status.value
+        assert rows(filled) == before and "Nothing was deleted" in view.status.value
 
-    def test_delete_with_confirmation_empties_the_answers_and_clears_the_links(self, store: AnswerStore) -> None:
-        view = PortfolioView(store, None)
+    def test_delete_with_confirmation_empties_the_answers_and_clears_the_links(self, filled: AnswerStore) -> None:
+        view = PortfolioView(filled, None)
         view.export_button.click()
         view.class_button.click()
         view.confirm.value = True
         assert not view.delete_button.disabled
         view.delete_button.click()
-        assert store.all_latest() == [] and rows(store) == []
+        assert filled.all_latest() == [] and rows(filled) == []
         assert "5 saved answers deleted" in view.status.value
         assert view.links.value == "" and not view.confirm.value and view.delete_button.disabled
         assert view.class_links.value == ""

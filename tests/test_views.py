@@ -43,11 +43,6 @@ def page_state(view: object) -> str:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> AnswerStore:
-    return AnswerStore(tmp_path / "answers.sqlite3")
-
-
-@pytest.fixture
 def chapter(tmp_path: Path) -> Chapter:
     return Chapter("01-understanding-recovery", db_path=tmp_path / "chapter.sqlite3")
 

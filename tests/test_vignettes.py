@@ -566,11 +566,6 @@ def labels(view: VignetteView) -> list[str]:
     return [button.description for button in view.choice_buttons]
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> AnswerStore:
-    return AnswerStore(tmp_path / "answers.sqlite3")
-
-
 ANSWER_ID = f"03.vignette.{EXAMPLE}"
 
 
