@@ -20,7 +20,8 @@ from benchmarks.voila_render import _crowd_async, serving
 
 def busy_seconds() -> float:
     """CPU-seconds the whole machine has spent busy since boot (from /proc/stat)."""
-    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
     idle = fields[3] + fields[4]
     return (sum(fields) - idle) / os.sysconf("SC_CLK_TCK")
 

@@ -77,11 +77,11 @@ def _server(name: str, command: list[str], *, cwd: Path, env: dict[str, str], ur
     try:
         while True:
             try:
-                urllib.request.urlopen(url + probe, timeout=2).read()  # noqa: S310 (localhost)
+                urllib.request.urlopen(url + probe, timeout=2).read()
                 break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{name} did not start; see {log}:\n{log.read_text(errors='replace')[-3000:]}")
+                    raise RuntimeError(f"{name} did not start; see {log}:\n{log.read_text(errors='replace')[-3000:]}") from None
                 time.sleep(0.2)
         yield
     finally:

@@ -41,7 +41,7 @@ def test_every_content_question_type_has_one_kind_and_one_view() -> None:
 
 def test_each_kind_is_registered_under_its_own_type() -> None:
     assert all(kind.type == name for name, kind in KINDS.items())
-    assert CLASS_FILE_KINDS == {"single_choice", "multiple_choice", "numeric", "categorise", "likert"}
+    assert {"single_choice", "multiple_choice", "numeric", "categorise", "likert"} == CLASS_FILE_KINDS
 
 
 @pytest.mark.parametrize("question", [q for q in QUESTIONS if q.type in CLASS_FILE_KINDS], ids=lambda q: q.id)

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from widgets.storage.store import AnswerStore
 
 from tests.widget_tree import page_state
 from widgets.content.exercises import load_exercises
@@ -33,6 +32,7 @@ from widgets.logic.portfolio import (
     progress_spec,
 )
 from widgets.logic.records import SavedAnswer
+from widgets.storage.store import AnswerStore
 from widgets.views.portfolio import PortfolioView, portfolio_panel
 
 CHAPTERS = {

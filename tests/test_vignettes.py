@@ -13,11 +13,11 @@ from typing import Any
 
 import ipywidgets as ipw
 import pytest
-import widgets.vignettes as vignettes
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import widgets.vignettes as vignettes
 from tests import widget_tree
 from tests.widget_tree import descendants
 from widgets.content.loading import data_dir
@@ -466,7 +466,7 @@ class TestWalk:
     def test_debrief_counts_a_process_each_time_it_is_touched(self) -> None:
         vignette = example()
         result = debrief(vignette, walk_of(vignette, "a", "a"), FRAMEWORKS)
-        assert dict((i, c) for i, _l, c in result.chime)["chime-empowerment"] == 1
+        assert {i: c for i, _l, c in result.chime}["chime-empowerment"] == 1
         result = debrief(vignette, walk_of(vignette, "b", "a", "b"), FRAMEWORKS)
         chime = {i: c for i, _l, c in result.chime}
         assert chime["chime-empowerment"] == 1 and chime["chime-connectedness"] == 1

@@ -7,10 +7,10 @@ Notebooks use one object per chapter::
     chapter.exercise("01.1")
 """
 
-from .views.chapter import Chapter
-from .content.loading import ContentError
 from .content.exercises import load_exercises
+from .content.loading import ContentError
 from .storage.store import AnswerStore, StoreError
+from .views.chapter import Chapter
 
 __all__ = ["AnswerStore", "Chapter", "ContentError", "StoreError", "load_exercises"]
 __version__ = "0.1.0"

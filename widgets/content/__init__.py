@@ -25,7 +25,18 @@ from .exercises import (
     load_exercise_file,
     load_exercises,
 )
-from .loading import ContentError, FieldProblem, FirstProblem, Slug, Strict, Text, data_dir, first_problem, read_yaml, require_unique
+from .loading import (
+    ContentError,
+    FieldProblem,
+    FirstProblem,
+    Slug,
+    Strict,
+    Text,
+    data_dir,
+    first_problem,
+    read_yaml,
+    require_unique,
+)
 
 __all__ = [
     "COMPUTATIONS",

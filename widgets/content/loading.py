@@ -134,7 +134,7 @@ def read_yaml(path: Path, error: type[ValueError]) -> Any:
     except ValueError as problem:  # e.g. a NUL character in the path
         raise error(f"{path}: cannot read the file ({problem})") from None
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=_SafeLoader)
     except RecursionError:
         raise error(f"{path}: not valid YAML: nested too deeply") from None
     except yaml.YAMLError as problem:

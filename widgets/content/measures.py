@@ -26,7 +26,7 @@ from pydantic.dataclasses import dataclass
 
 from .loading import ContentError, data_path, first_problem
 
-__all__ = ["CONSTRUCTS", "CatalogueError", "LENGTHS", "Measure", "PERSPECTIVES", "load_catalogue"]
+__all__ = ["CONSTRUCTS", "LENGTHS", "PERSPECTIVES", "CatalogueError", "Measure", "load_catalogue"]
 
 
 Construct = Literal["personal_recovery", "service_recovery_orientation", "wellbeing", "other"]

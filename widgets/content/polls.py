@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
@@ -24,6 +24,9 @@ from .vignettes import CHIME_IDS
 PollId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 
 __all__ = ["ChimeFile", "Poll", "PollError", "load_chime", "load_polls"]
+
+
+M = TypeVar("M", bound=Strict)
 
 
 class PollError(ContentError):
@@ -80,12 +83,13 @@ def _first_problem(path: Path, error: ValidationError, items: Sequence[Any], kin
     return PollError(f"{path}: {kind} {owner or '(file)'!r}, field {field!r}: {problem.message}")
 
 
-def _load(path: Path, model: type[Strict], items_key: str, kind: str) -> Any:
+def _load(path: Path, model: type[M], items_key: str, kind: str) -> M:
     """Read a YAML mapping and validate it as ``model``; any problem is one :class:`PollError` naming file, item and field."""
     raw = read_yaml(path, PollError)
     if not isinstance(raw, dict):
         raise PollError(f"{path}: {kind} '(file)', field '(whole file)': expected a mapping with a {items_key!r} list")
-    items = raw.get(items_key) if isinstance(raw.get(items_key), list) else []
+    found = raw.get(items_key)
+    items: Sequence[Any] = found if isinstance(found, list) else []
     try:
         return model.model_validate(raw)
     except ValidationError as error:

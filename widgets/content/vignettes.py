@@ -36,7 +36,7 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 NodeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 
-__all__ = ["CHIME_IDS", "Choice", "Framework", "FrameworkItem", "Frameworks", "Node", "TIP_IDS", "Vignette", "VignetteError", "load_frameworks", "load_vignette", "load_vignette_file", "validate_vignette"]
+__all__ = ["CHIME_IDS", "TIP_IDS", "Choice", "Framework", "FrameworkItem", "Frameworks", "Node", "Vignette", "VignetteError", "load_frameworks", "load_vignette", "load_vignette_file", "validate_vignette"]
 
 
 TIP_IDS = tuple(f"tip-{number:02d}" for number in range(1, 11))

@@ -13,7 +13,7 @@ from typing import Literal
 
 import mistune
 
-__all__ = ["STYLE", "Verdict", "feedback_box", "markdown", "notice", "escape"]
+__all__ = ["STYLE", "Verdict", "escape", "feedback_box", "markdown", "notice"]
 
 _render = mistune.create_markdown(escape=True)
 

@@ -51,7 +51,7 @@ from .kinds import CLASS_FILE_KINDS
 from .markup import markdown
 from .records import SavedAnswer
 
-__all__ = ["CLASS_ANSWER_KINDS", "CLASS_FILE_TITLE", "ChapterProgress", "ImportedAnswers", "LOG_TITLE", "MAX_IMPORT_BYTES", "PortfolioError", "class_answers", "export_class_answers", "export_html", "export_markdown", "parse_export", "progress", "progress_spec"]
+__all__ = ["CLASS_ANSWER_KINDS", "CLASS_FILE_TITLE", "LOG_TITLE", "MAX_IMPORT_BYTES", "ChapterProgress", "ImportedAnswers", "PortfolioError", "class_answers", "export_class_answers", "export_html", "export_markdown", "parse_export", "progress", "progress_spec"]
 
 
 LOG_TITLE = "Reflective log: Recovery-Oriented Practice Workbook"

@@ -172,7 +172,7 @@ def read_team_csv(
             good.append(values)
             lines.append(line)
     frame = pd.DataFrame(good, columns=["team", *challenges.ids], index=pd.Index(lines, name="line"))
-    frame = frame.astype({"team": str, **{challenge_id: "int64" for challenge_id in challenges.ids}})
+    frame = frame.astype({"team": str, **dict.fromkeys(challenges.ids, "int64")})
     return frame, tuple(problems)
 
 

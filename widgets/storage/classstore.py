@@ -35,7 +35,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from ..logic.polls import PollState
 from .store import default_db_path
 
-__all__ = ["CODE_VAR", "ClassStore", "ClassStoreError", "PATH_VAR", "PollClosed", "URL_VAR", "WrongCode", "class_store_url", "code_matches", "describe_url", "valid_voter_id"]
+__all__ = ["CODE_VAR", "PATH_VAR", "URL_VAR", "ClassStore", "ClassStoreError", "PollClosed", "WrongCode", "class_store_url", "code_matches", "describe_url", "valid_voter_id"]
 
 
 URL_VAR = "RECOVERY_CLASS_DB_URL"

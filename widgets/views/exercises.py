@@ -27,14 +27,12 @@ from ..content.exercises import (
 )
 from ..logic import charts, grading
 from ..logic.kinds import FIT_ERRORS, kind_of
-from ..logic.markup import STYLE, escape, feedback_box, markdown, notice
+from ..logic.markup import STYLE, Verdict, escape, feedback_box, markdown, notice
 from ..logic.records import SavedAnswer
 from ..storage.store import AnswerStore, StoreError
 
 __all__ = [
     "AnswerSlot",
-    "css_class",
-    "when",
     "CategoriseView",
     "ExerciseView",
     "LikertView",
@@ -42,7 +40,9 @@ __all__ = [
     "NumericView",
     "ReflectionView",
     "SingleChoiceView",
+    "css_class",
     "view_for",
+    "when",
 ]
 
 def when(saved: SavedAnswer) -> str:
@@ -225,7 +225,7 @@ def _choice_html(result: grading.ChoiceResult) -> str:
     missed = (
         f"<p>You missed {result.missed} correct option{'s' if result.missed != 1 else ''}.</p>" if result.missed else ""
     )
-    verdict = "correct" if result.correct else ("partly" if any(o.correct for o in result.options) else "incorrect")
+    verdict: Verdict = "correct" if result.correct else ("partly" if any(o.correct for o in result.options) else "incorrect")
     return feedback_box(verdict, f"<ul>{items}</ul>{missed}")
 
 
@@ -344,7 +344,7 @@ class CategoriseView(ExerciseView):
             f"{'<br>' + markdown(item.feedback) if item.chosen_label is not None else ''}</li>"
             for item in result.statements
         )
-        verdict = "correct" if result.correct else ("partly" if result.score else "incorrect")
+        verdict: Verdict = "correct" if result.correct else ("partly" if result.score else "incorrect")
         body = f"<p>Score: {result.score} of {result.total}.</p><ul>{rows}</ul>"
         return feedback_box(verdict, body, title=f"{result.score} of {result.total} sorted correctly."), {
             "placements": placements

@@ -9,6 +9,8 @@ call one of them and render. All person-level data are synthetic and say so.
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
+from typing import Any
 
 import ipywidgets as ipw
 import pandas as pd
@@ -23,7 +25,7 @@ from ..content.measures import (
 )
 from ..content.people import load_people
 from ..logic import charts
-from ..logic.markup import STYLE, escape, feedback_box, notice
+from ..logic.markup import STYLE, Verdict, escape, feedback_box, notice
 from ..logic.measurement import psychometrics
 from ..logic.measurement.catalogue import filter_measures, measure_details_html
 from ..logic.measurement.change import (
@@ -187,7 +189,7 @@ class RCIExplorer:
         counts = ", ".join(f"{name} {count}" for name, count in exploration.counts.items())
         alt = f"Jacobson-Truax chart of {len(self.cohort_pre)} synthetic people: {counts}."
         self.chart.value = charts.jacobson_truax_svg(
-            self.cohort_pre, self.cohort_post, exploration.cohort_classes, threshold=exploration.person.threshold,
+            self.cohort_pre.tolist(), self.cohort_post.tolist(), exploration.cohort_classes.tolist(), threshold=exploration.person.threshold,
             cutoff=self.cutoff.value, scale_min=self.low, scale_max=self.high,
             person=(self.pre.value, self.post.value, exploration.person_class),
             title="QPR-15 before and after: synthetic cohort", description=alt,
@@ -287,7 +289,7 @@ class UploadScoreView:
             ) + f". {result.change_note}"
         else:
             change = result.change_note or ""
-        verdict = "correct" if not result.problems else "partly"
+        verdict: Verdict = "correct" if not result.problems else "partly"
         self.summary.value = feedback_box(
             verdict,
             f"<p>{result.rows_read} rows read; {len(result.scores)} scored; {len(result.problems)} set aside.</p>"
@@ -342,7 +344,7 @@ ANY = ""
 """The value of each filter's "Any" option (``None`` would show as an empty dropdown)."""
 
 
-def _any(options: dict[str, str]) -> list[tuple[str, str]]:
+def _any(options: Mapping[Any, str]) -> list[tuple[str, str]]:
     return [("Any", ANY), *((label, key) for key, label in options.items())]
 
 

@@ -24,7 +24,7 @@ from ..storage.classstore import (
 )
 from .ticker import REFRESH_SECONDS, TICKER, close_tree
 
-__all__ = ["BrowserId", "PollBoard", "PollView", "REFRESH_SECONDS", "chime_explorer", "poll_board"]
+__all__ = ["REFRESH_SECONDS", "BrowserId", "PollBoard", "PollView", "chime_explorer", "poll_board"]
 
 
 

@@ -107,11 +107,11 @@ class PortfolioView:
         self.confirm = ipw.Checkbox(
             value=False, description="I understand this deletes all my saved answers", indent=False
         )
-        self.confirm.observe(lambda change: setattr(self.delete_button, "disabled", not change["new"]), names="value")
-        self.delete_button = ipw.Button(
+        self.delete_button: ipw.Button = ipw.Button(
             description="Delete my saved answers", button_style="danger", disabled=True,
             tooltip="Delete every answer saved in this workbook on this computer",
         )  # fmt: skip
+        self.confirm.observe(lambda change: setattr(self.delete_button, "disabled", not change["new"]), names="value")
         self.delete_button.on_click(lambda _button: self.delete())
         self.status = ipw.HTML()
         if store is None:
@@ -226,7 +226,7 @@ class PortfolioView:
         answers = self._fresh_answers(self.links)
         if answers is None:
             return
-        learner_id = self.store.learner_id if self.include_id.value else None
+        learner_id = self.store.learner_id if self.store is not None and self.include_id.value else None
         now = datetime.now(UTC)
         try:
             markdown_text = export_markdown(answers, self.chapters, learner_id=learner_id, now=now)

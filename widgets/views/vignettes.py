@@ -100,7 +100,7 @@ class VignetteView:
     @property
     def choice_buttons(self) -> list[ipw.Button]:
         """The buttons for the current node's choices, in order."""
-        return list(self.choices_box.children)  # type: ignore[arg-type]
+        return list(self.choices_box.children)
 
     # -- events -----------------------------------------------------------
     def _on_choice(self, index: int) -> None:

@@ -39,7 +39,16 @@ Example
 
 from .aggregate import REFLECTION_NOTE, ClassResults, QuestionResult, Tally, TallyRow, answers_frame, class_results
 from .html import question_html, results_html, skipped_html, summary_html
-from .reading import MAX_CLASS_BYTES, MAX_CLASS_FILES, ClassBatch, ClassFile, SkippedFile, display_name, read_class_file, read_class_files
+from .reading import (
+    MAX_CLASS_BYTES,
+    MAX_CLASS_FILES,
+    ClassBatch,
+    ClassFile,
+    SkippedFile,
+    display_name,
+    read_class_file,
+    read_class_files,
+)
 from .synthetic import CLASS_SEED, SYNTHETIC_CLASS_LABEL, synthetic_class_files
 
 __all__ = [

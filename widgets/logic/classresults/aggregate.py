@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -108,7 +108,7 @@ def class_results(files: Sequence[ClassFile], chapters: Mapping[str, ExerciseFil
     unknown: Counter[str] = Counter()
     if len(frame):
         distinct = frame.groupby(["question_id", "kind", "answer_key"], sort=False, observed=True).size()
-        for (question_id, kind, key), count in distinct.items():
+        for (question_id, kind, key), count in cast("Iterable[tuple[tuple[str, str, str], int]]", distinct.items()):
             known = tallies.get(question_id)
             if known is None:
                 unknown[question_id] += int(count)

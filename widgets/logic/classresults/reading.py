@@ -19,7 +19,7 @@ from ..portfolio import (
 )
 from ..records import SavedAnswer
 
-__all__ = ["ClassBatch", "ClassFile", "MAX_CLASS_BYTES", "MAX_CLASS_FILES", "SkippedFile", "display_name", "read_class_file", "read_class_files"]
+__all__ = ["MAX_CLASS_BYTES", "MAX_CLASS_FILES", "ClassBatch", "ClassFile", "SkippedFile", "display_name", "read_class_file", "read_class_files"]
 
 
 MAX_CLASS_FILES = 500

@@ -11,7 +11,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...content.exercises import Question
-from .base import FIT_ERRORS, AnswerForm, BoardTally, QuestionKind, QuestionResult, RowsResult, TalliesResult, Tally, TallyRow, Traits, Unfit
+from .base import (
+    FIT_ERRORS,
+    AnswerForm,
+    BoardTally,
+    QuestionKind,
+    QuestionResult,
+    RowsResult,
+    TalliesResult,
+    Tally,
+    TallyRow,
+    Traits,
+    Unfit,
+)
 from .categorise import CategoriseKind
 from .choice import MultipleChoiceKind, SingleChoiceKind
 from .likert import LikertKind
@@ -28,9 +40,9 @@ __all__ = [
     "QuestionKind",
     "QuestionResult",
     "RowsResult",
+    "TalliesResult",
     "Tally",
     "TallyRow",
-    "TalliesResult",
     "Traits",
     "Unfit",
     "kind_of",

@@ -10,7 +10,7 @@ from ...content.measures import (
     Measure,
     Perspective,
 )
-from ..markup import escape, feedback_box
+from ..markup import Verdict, escape, feedback_box
 
 __all__ = ["measure_details_html"]
 
@@ -36,7 +36,7 @@ def measure_details_html(measure: Measure) -> str:
         ("Source", measure.source),
     ]
     table = "".join(f'<tr><th scope="row">{escape(k)}</th><td>{escape(v)}</td></tr>' for k, v in rows)
-    verdict = "info" if measure.fully_verified else "warning"
+    verdict: Verdict = "info" if measure.fully_verified else "warning"
     caveat = feedback_box(
         verdict,
         f"<p>{escape(measure.confidence)}</p>",

@@ -44,7 +44,7 @@ def explore_change(
     classes = psychometrics.classify_changes(
         cohort_pre, cohort_post, cutoff=cutoff, higher_is_better=higher_is_better, **options
     )
-    counts = {name: int(np.count_nonzero(classes == name)) for name in psychometrics.CHANGE_CLASSES}
+    counts: dict[str, int] = {name: int(np.count_nonzero(classes == name)) for name in psychometrics.CHANGE_CLASSES}
     return ChangeExploration(person, person_class, classes, counts)
 
 

@@ -502,7 +502,8 @@ def reliable_change_indices(
     """
     s_diff = _s_diff(sd_baseline, reliability)
     pre_array, post_array = _paired_arrays(pre, post)
-    return (post_array - pre_array) / s_diff
+    indices: np.ndarray = (post_array - pre_array) / s_diff
+    return indices
 
 
 # ---------------------------------------------------------------------------

@@ -293,7 +293,9 @@ def _frame_score(
 def _frame_bands(score: Score, value: np.ndarray) -> np.ndarray:
     assert score.bands is not None
     conditions = [(value >= band.min) & (value <= band.max) for band in score.bands]
-    return np.select(conditions, [band.label for band in score.bands], default=None).astype(object)
+    labels: list[Any] = [band.label for band in score.bands]
+    bands: np.ndarray = np.select(conditions, labels, default=np.array(None, dtype=object)).astype(object)
+    return bands
 
 
 def score_frame(instrument: Instrument, frame: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -144,7 +145,7 @@ def read_responses(
         flag(pd.Index([line]), f"not a number: {listed(found)}")
     for line, found in off_scales.items():
         flag(pd.Index([line]), f"outside the answer scale {scale.min}-{scale.max} (whole numbers): {listed(found)}")
-    good = raw.index.difference(pd.Index(sorted(reasons)))
+    good = raw.index.difference(sorted(reasons))
     frame = pd.concat([raw.loc[good, ["person_id", "timepoint"]], values.loc[good]], axis=1)
     problems = tuple(
         RowProblem(line, str(raw.at[line, "person_id"]) or "(blank)", "; ".join(found)) for line, found in sorted(reasons.items())
@@ -170,7 +171,7 @@ def score_upload(
     scored = score_frame(instrument, frame[list(instrument.item_ids)])
     unscorable = scored[score_id].isna()
     too_many = tuple(
-        RowProblem(int(line), str(frame.at[line, "person_id"]), f"too many missing answers ({int(scored.at[line, f'{score_id}_missing'])} blank)")
+        RowProblem(int(line), str(frame.at[line, "person_id"]), f"too many missing answers ({int(cast(float, scored.at[line, f'{score_id}_missing']))} blank)")
         for line in frame.index[unscorable]
     )
     problems = tuple(sorted(problems + too_many, key=lambda problem: problem.line))
