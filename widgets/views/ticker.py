@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -30,11 +31,9 @@ def kernel_loop() -> asyncio.AbstractEventLoop | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         pass
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-        return None
-    kernel = getattr(get_ipython(), "kernel", None)
+    ipython = sys.modules.get("IPython")  # loaded in every kernel; not imported here if it is not
+    get_shell = getattr(ipython, "get_ipython", None)
+    kernel = getattr(get_shell() if callable(get_shell) else None, "kernel", None)
     loop = getattr(getattr(kernel, "io_loop", None), "asyncio_loop", None)
     return loop if isinstance(loop, asyncio.AbstractEventLoop) and loop.is_running() else None
 
