@@ -1,4 +1,7 @@
-"""The project's own promises: the two package lists agree, notebooks are stripped and use their content."""
+"""The project's own promises: every dependency has a lower bound, notebooks are stripped and use their content.
+
+(environment.yml is the runtime only; tests/test_packaging.py checks it against pyproject.toml.)
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -25,21 +27,6 @@ def _pyproject_requirements() -> dict[str, str]:
     extras = project["optional-dependencies"]
     requirements = [*project["dependencies"], *extras["postgres"], *extras["test"]]
     return {canonicalize_name(Requirement(r).name): str(Requirement(r).specifier) for r in requirements}
-
-
-def _environment_requirements() -> dict[str, str]:
-    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    entries: list[str] = []
-    for dependency in environment["dependencies"]:
-        if isinstance(dependency, dict):
-            entries += [entry for entry in dependency["pip"] if not entry.startswith("-e")]
-        elif not dependency.startswith(("python", "pip")) or dependency.startswith("python-"):
-            entries.append(dependency)
-    return {canonicalize_name(Requirement(e).name): str(Requirement(e).specifier) for e in entries}
-
-
-def test_environment_yml_lists_the_same_packages_and_bounds_as_pyproject() -> None:
-    assert _environment_requirements() == _pyproject_requirements()
 
 
 def test_every_dependency_has_a_lower_bound() -> None:
