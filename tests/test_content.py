@@ -28,6 +28,7 @@ from widgets.content.exercises import (
     load_exercises,
 )
 from widgets.content.loading import ContentError, data_dir
+from widgets.content.polls import PollError, load_polls
 
 EXERCISE_FILES = sorted((data_dir() / "exercises").glob("*.yaml"))
 
@@ -90,9 +91,7 @@ class TestLoadExercises:
     def fake_data_dir(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         (tmp_path / "exercises").mkdir()
         monkeypatch.setattr(loading, "data_dir", lambda: tmp_path)
-        load_exercises.cache_clear()
-        yield tmp_path
-        load_exercises.cache_clear()
+        yield tmp_path  # the cache is keyed by path and modification time, so nothing needs clearing
 
     def test_chapter_that_does_not_match_the_file_name_is_a_content_error(self, fake_data_dir: Path) -> None:
         document = base_document()
@@ -461,3 +460,32 @@ class TestLoadExerciseFileOnAnyInput:
         path = tmp_path_factory.mktemp("data") / "01-any.yaml"
         path.write_text(dump(data), encoding="utf-8")
         _load_or_content_error(path)
+
+
+class TestContentCache:
+    """One cache policy for every loader: read again when the file changes; hand out read-only data."""
+
+    def test_an_edited_file_is_read_again_and_an_unchanged_one_is_not(self, tmp_path: Path) -> None:
+        calls: list[str] = []
+
+        def read(path: Path) -> dict[str, str]:
+            calls.append(path.read_text())
+            return {"text": path.read_text()}
+
+        cached = loading.ContentCache(read)
+        path = tmp_path / "x.yaml"
+        path.write_text("one")
+        assert cached(path)["text"] == "one" and cached(path)["text"] == "one" and calls == ["one"]
+        path.write_text("two, longer")
+        assert cached(path)["text"] == "two, longer" and len(calls) == 2
+
+    def test_a_cached_mapping_cannot_be_changed_by_a_caller(self) -> None:
+        polls = load_polls()
+        with pytest.raises(TypeError):
+            polls["new"] = polls[next(iter(polls))]  # type: ignore[index]
+        assert "new" not in load_polls()
+
+    def test_a_missing_file_raises_the_loaders_own_error_every_time(self, tmp_path: Path) -> None:
+        for _ in range(2):
+            with pytest.raises(PollError, match="cannot read the file"):
+                load_polls(tmp_path / "missing.yaml")

@@ -380,10 +380,11 @@ class TestLoadInstruments:
     def test_default_path_is_data_measures_instruments_yaml(self) -> None:
         assert instruments_path() == content.data_dir() / "measures" / "instruments.yaml"
 
-    def test_cached_instruments_are_shared_but_the_dict_is_new(self) -> None:
+    def test_cached_instruments_are_shared_and_read_only(self) -> None:
         first, second = load_instruments(), load_instruments()
-        assert first is not second
-        assert all(first[key] is second[key] for key in first)
+        assert first is second
+        with pytest.raises(TypeError):
+            first["NEW"] = first["QPR-15"]  # type: ignore[index]
 
     def test_an_edited_file_is_read_again(self, tmp_path: Path) -> None:
         path = tmp_path / "instruments.yaml"

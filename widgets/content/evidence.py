@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from .loading import ContentError, data_path, first_problem, read_yaml
+from .loading import ContentError, content_cache, data_path, first_problem, read_yaml
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -53,9 +53,8 @@ class Figure(BaseModel):
         return self
 
 
-@lru_cache(maxsize=2)
-def load_figures(path: Path | None = None) -> dict[str, Figure]:
-    path = path or data_path("evidence", "figures.yaml")
+@content_cache(lambda: data_path("evidence", "figures.yaml"))
+def load_figures(path: Path) -> Mapping[str, Figure]:
     raw = read_yaml(path, EvidenceError)
     if raw is not None and not isinstance(raw, dict):
         raise EvidenceError(f"{path}: figure '(file)', field '(whole file)': expected a mapping with a 'figures' list")

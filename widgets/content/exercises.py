@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -18,6 +17,7 @@ from pydantic import (
 )
 
 from .loading import (
+    ContentCache,
     ContentError,
     FieldProblem,
     Slug,
@@ -264,10 +264,13 @@ def load_exercise_file(path: Path) -> ExerciseFile:
         raise ContentError("\n".join(lines)) from None
 
 
-@lru_cache(maxsize=32)
+_exercise_files: ContentCache[ExerciseFile] = ContentCache(load_exercise_file)
+"""Every exercise file read so far, read again when it changes."""
+
+
 def load_exercises(stem: str) -> ExerciseFile:
     """Load ``data/exercises/<stem>.yaml`` (cached; the notebook stem names the file)."""
-    exercise_file = load_exercise_file(data_path("exercises") / f"{stem}.yaml")
+    exercise_file = _exercise_files(data_path("exercises") / f"{stem}.yaml")
     if not stem.startswith(exercise_file.chapter):
         raise ContentError(
             f"{data_path('exercises', stem)}.yaml: question '(file)', field 'chapter': "
@@ -282,7 +285,7 @@ def all_chapters() -> tuple[dict[str, ExerciseFile], list[str]]:
     problems: list[str] = []
     for path in sorted((data_path("exercises")).glob("*.yaml")):
         try:
-            exercise_file = load_exercise_file(path)
+            exercise_file = _exercise_files(path)
         except ContentError as error:
             problems.append(str(error))
             continue

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
-from functools import lru_cache
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -28,6 +27,7 @@ from .loading import (
     FieldProblem,
     Strict,
     Text,
+    content_cache,
     data_path,
     read_yaml,
     require_unique,
@@ -489,20 +489,11 @@ def load_instrument_file(path: Path) -> InstrumentsFile:
         raise InstrumentError("\n".join(lines)) from None
 
 
-@lru_cache(maxsize=8)
-def _load_cached(path: Path, _mtime_ns: int, _size: int) -> InstrumentsFile:
-    return load_instrument_file(path)
-
-
-def load_instruments(path: Path | None = None) -> dict[str, Instrument]:
+@content_cache(lambda: instruments_path())
+def load_instruments(path: Path) -> Mapping[str, Instrument]:
     """Load the instruments by id (default ``data/measures/instruments.yaml``).
 
-    Cached by path and modification time, so an edited file is read again. The
-    returned dict is new on every call; the instruments in it are immutable.
+    Cached by path and modification time, so an edited file is read again; the
+    mapping and the instruments in it are read-only.
     """
-    path = (path or instruments_path()).resolve()
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return {i.id: i for i in load_instrument_file(path).instruments}  # raises the readable error
-    return {i.id: i for i in _load_cached(path, stat.st_mtime_ns, stat.st_size).instruments}
+    return {i.id: i for i in load_instrument_file(path).instruments}

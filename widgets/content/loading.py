@@ -2,15 +2,19 @@
 
 Shared by every loader under :mod:`widgets.content`: :func:`data_dir` (where the data lives),
 :func:`read_yaml` (safe YAML, duplicate keys rejected), :class:`Strict` (a model that forbids
-unknown fields), :func:`first_problem` (pydantic's first error in words) and
-:func:`require_unique`.
+unknown fields), :func:`first_problem` (pydantic's first error in words),
+:func:`require_unique` and :func:`content_cache` (the one cache policy: re-read a file
+when its modification time or size changes; hand out read-only data).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from types import MappingProxyType
+from typing import Annotated, Any, Generic, TypeVar, cast
 
 import yaml
 from pydantic import (
@@ -20,7 +24,7 @@ from pydantic import (
     ValidationError,
 )
 
-__all__ = ["ContentError", "FieldProblem", "FirstProblem", "Strict", "data_dir", "data_path", "first_problem", "read_yaml", "require_unique"]
+__all__ = ["ContentCache", "ContentError", "FieldProblem", "FirstProblem", "Strict", "content_cache", "data_dir", "data_path", "first_problem", "read_yaml", "require_unique"]
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -121,6 +125,55 @@ def first_problem(error: ValidationError) -> FirstProblem:
     if isinstance(problem, FieldProblem):
         return FirstProblem(location, problem.field, str(problem), problem.owner)
     return FirstProblem(location, None, str(detail["msg"]), None)
+
+
+T = TypeVar("T")
+
+
+class ContentCache(Generic[T]):
+    """A loader that reads a file again only when it changed (the one cache policy of every content loader).
+
+    Keyed by the resolved path, its modification time and its size; a changed file
+    replaces its old entry. What it returns is read-only: models are frozen, and a
+    mapping comes back as a read-only view, so no caller can change what the next one sees.
+    ``__wrapped__`` is the uncached loader (tests call it on broken copies).
+    """
+
+    def __init__(self, loader: Callable[[Path], T], default: Callable[[], Path] | None = None) -> None:
+        self.__wrapped__ = loader
+        self._default = default
+        self._entries: dict[Path, tuple[tuple[int, int], T]] = {}
+        functools.update_wrapper(self, loader)
+
+    def __call__(self, path: Path | None = None) -> T:
+        if path is None and self._default is None:
+            raise TypeError(f"{self.__wrapped__.__name__} needs a path")
+        where = (path or self._default()).resolve()  # type: ignore[misc]
+        try:
+            stat = where.stat()
+        except OSError:
+            return self.__wrapped__(where)  # the loader raises its own worded error
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = self._entries.get(where)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        value = self.__wrapped__(where)
+        if isinstance(value, dict):
+            value = cast(T, MappingProxyType(value))
+        self._entries[where] = (stamp, value)
+        return value
+
+    def cache_clear(self) -> None:
+        self._entries.clear()
+
+
+def content_cache(default: Callable[[], Path]) -> Callable[[Callable[[Path], T]], ContentCache[T]]:
+    """Decorate a loader ``f(path) -> value`` with :class:`ContentCache`; ``default`` gives the path when none is passed."""
+
+    def decorate(loader: Callable[[Path], T]) -> ContentCache[T]:
+        return ContentCache(loader, default)
+
+    return decorate
 
 
 def read_yaml(path: Path, error: type[ValueError]) -> Any:

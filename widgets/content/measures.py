@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import math
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -24,7 +23,7 @@ from pydantic import (
 )
 from pydantic.dataclasses import dataclass
 
-from .loading import ContentError, data_path, first_problem
+from .loading import ContentError, content_cache, data_path, first_problem
 
 __all__ = ["CONSTRUCTS", "LENGTHS", "PERSPECTIVES", "CatalogueError", "Measure", "load_catalogue"]
 
@@ -124,10 +123,9 @@ class Measure:
 _MEASURE = TypeAdapter(Measure)
 
 
-@lru_cache(maxsize=4)
-def load_catalogue(path: Path | None = None) -> tuple[Measure, ...]:
+@content_cache(lambda: data_path("measures", "catalogue.csv"))
+def load_catalogue(path: Path) -> tuple[Measure, ...]:
     """Read and validate the catalogue (default ``data/measures/catalogue.csv``)."""
-    path = path or data_path("measures", "catalogue.csv")
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             rows = list(csv.DictReader(handle))

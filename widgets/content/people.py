@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .instruments import ScoringError, checked_value, load_instruments
-from .loading import ContentError, data_path, first_problem, read_yaml
+from .loading import ContentError, content_cache, data_path, first_problem, read_yaml
 
 __all__ = ["PeopleError", "Person", "load_people"]
 
@@ -27,8 +27,8 @@ class Person(BaseModel):
     answers: dict[str, int | None]
 
 
-@lru_cache(maxsize=2)
-def load_people(path: Path | None = None) -> dict[str, Person]:
+@content_cache(lambda: data_path("measures", "people.yaml"))
+def load_people(path: Path) -> Mapping[str, Person]:
     """Read and check every person: known instrument, every item answered or blank, answers scorable.
 
     Raises
@@ -38,7 +38,6 @@ def load_people(path: Path | None = None) -> dict[str, Person]:
         unknown instrument, lacks an item or has an answer off its scale; the message
         names the file, the person and the field.
     """
-    path = path or data_path("measures", "people.yaml")
     raw = read_yaml(path, PeopleError)
     if not isinstance(raw, dict) or not isinstance(raw.get("people"), list):
         raise PeopleError(f"{path}: person '(file)', field 'people': expected a mapping with a list of people")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -14,6 +13,7 @@ from .loading import (
     FieldProblem,
     Strict,
     Text,
+    content_cache,
     data_path,
     first_problem,
     read_yaml,
@@ -96,14 +96,14 @@ def _load(path: Path, model: type[M], items_key: str, kind: str) -> M:
         raise _first_problem(path, error, items, kind) from None
 
 
-@lru_cache(maxsize=4)
-def load_polls(path: Path | None = None) -> dict[str, Poll]:
+@content_cache(lambda: data_path("class", "polls.yaml"))
+def load_polls(path: Path) -> Mapping[str, Poll]:
     """The polls by id, from ``data/class/polls.yaml`` (or ``path``); :class:`PollError` if the file is bad."""
-    polls = _load(path or data_path("class", "polls.yaml"), PollFile, "polls", "poll")
+    polls = _load(path, PollFile, "polls", "poll")
     return {poll.id: poll for poll in polls.polls}
 
 
-@lru_cache(maxsize=4)
-def load_chime(path: Path | None = None) -> ChimeFile:
+@content_cache(lambda: data_path("class", "chime.yaml"))
+def load_chime(path: Path) -> ChimeFile:
     """The CHIME explorer's content, from ``data/class/chime.yaml`` (or ``path``)."""
-    return _load(path or data_path("class", "chime.yaml"), ChimeFile, "processes", "process")
+    return _load(path, ChimeFile, "processes", "process")

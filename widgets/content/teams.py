@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
-from .loading import ContentError, Strict, Text, data_path, read_yaml
+from .loading import ContentError, Strict, Text, content_cache, data_path, read_yaml
 
 __all__ = ["Challenge", "ChallengeSet", "load_challenges"]
 
@@ -96,6 +95,6 @@ def load_challenges(path: Path | None = None) -> ChallengeSet:
         raise ContentError("\n".join(lines)) from None
 
 
-@lru_cache(maxsize=1)
-def _default_challenges() -> ChallengeSet:
-    return load_challenges(data_path("teams", "challenges.yaml"))
+@content_cache(lambda: data_path("teams", "challenges.yaml"))
+def _default_challenges(path: Path) -> ChallengeSet:
+    return load_challenges(path)

@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from .loading import ContentError, FieldProblem, Strict, data_path, read_yaml
+from .loading import ContentError, FieldProblem, Strict, content_cache, data_path, read_yaml
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
@@ -163,7 +163,8 @@ def _line(path: Path | str, node: str, field: str, message: str) -> str:
     return f"{path}: node {node!r}, field {field!r}: {message}"
 
 
-def load_frameworks(path: Path | None = None) -> Frameworks:
+@content_cache(lambda: data_path("vignettes", "frameworks.yaml"))
+def load_frameworks(path: Path) -> Frameworks:
     """Read ``data/vignettes/frameworks.yaml`` (or ``path``) and check it has the expected ids.
 
     Raises
@@ -173,7 +174,6 @@ def load_frameworks(path: Path | None = None) -> Frameworks:
         and the five CHIME ids in order, each with a label, plus a title and
         ``source`` per framework.
     """
-    path = path or data_path("vignettes", "frameworks.yaml")
     raw = _read_yaml(path)
     if not isinstance(raw, dict):
         raise VignetteError(f"{path}: field '(whole file)': expected a mapping with top_tips and chime")

@@ -296,7 +296,7 @@ class PollBoard:
 # --------------------------------------------------------------------------- entry points
 
 
-def _content() -> tuple[dict[str, Poll], Frameworks]:
+def _content() -> tuple[Mapping[str, Poll], Frameworks]:
     return load_polls(), load_frameworks()
 
 
