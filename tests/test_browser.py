@@ -125,7 +125,9 @@ def test_notebook_renders_in_voila_without_traceback_source_or_outside_requests(
     seen = watch(page)
     page.goto(server.render_url(notebook))
     wait_until_rendered(page, widgets=widget_calls(notebook))
-    page.wait_for_timeout(500)  # let charts draw before reading the page
+    page.wait_for_function(  # every chart has drawn its SVG (the end marker; no fixed sleep)
+        "() => [...document.querySelectorAll('.js-plotly-plot')].every(p => p.querySelector('svg.main-svg'))", timeout=60_000
+    )
     charts = page.locator(".js-plotly-plot")
     for index in range(charts.count()):
         charts.nth(index).scroll_into_view_if_needed()

@@ -158,7 +158,8 @@ def test_dashboard_responds_to_one_interaction_on_the_projector(browser, light: 
 @pytest.mark.parametrize("dashboard", DASHBOARDS)
 def test_dashboard_on_the_dark_projector_is_axe_clean(browser, dark: VoilaServer, dashboard: str) -> None:
     page, seen = open_dashboard(browser, dark, dashboard)
-    page.wait_for_timeout(500)
+    page.locator("body.theme-dark").wait_for(state="attached", timeout=30_000)
+    page.locator("#loading").wait_for(state="hidden", timeout=60_000)  # Voila has run every cell
     assert page.locator("body.theme-dark").count() == 1
     assert serious_axe_violations(page) == [] and seen.external_requests == []
     page.close()
@@ -250,7 +251,7 @@ def test_voila_with_the_workbooks_settings_hides_sources_and_tracebacks(browser,
         seen = watch(page)
         page.goto(server.render_url("fails.ipynb"))
         page.get_by_text("A page that fails").wait_for(timeout=60_000)
-        page.wait_for_timeout(1000)
+        page.locator("#loading").wait_for(state="hidden", timeout=60_000)  # the end marker: every cell has run
         html = page.content()
         assert "source-marker-7f3" not in html and "error-marker-9c1" not in html and "secret.py" not in html
         assert "Traceback" not in page.inner_text("body") and seen.external_requests == []
