@@ -471,9 +471,8 @@ class TestPortfolioView:
 def test_an_imported_answer_of_an_unexpected_shape_is_shown_as_data_not_a_crash(answer: object) -> None:
     """Found by fuzzing: parse_export accepted these (their checksum matched) and the log then raised."""
     from widgets.content.exercises import all_chapters
-    from widgets.logic.export import answers_to_markdown
     from widgets.logic.records import SavedAnswer
 
     saved = SavedAnswer("01.4", "numeric", answer, "2025-01-02T03:04:05+00:00")
-    text = answers_to_markdown([saved], all_chapters()[0])
+    text = export_markdown([saved], all_chapters()[0])
     assert repr(answer) in text

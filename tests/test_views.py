@@ -289,6 +289,18 @@ class TestStoragePanel:
         assert chapter.store is not None and chapter.store.learner_id not in text
         assert "<script>" not in link
 
+    def test_the_panel_downloads_the_same_reflective_log_as_the_portfolio(self, chapter: Chapter) -> None:
+        from widgets.logic.portfolio import LOG_TITLE, parse_export
+        from widgets.views.chapter import StoragePanel
+
+        assert chapter.store is not None
+        chapter.store.save("01.4", "numeric", {"value": 26.5})
+        panel = StoragePanel(chapter.store, None)
+        panel.export_button.click()
+        text = self._download(panel.link.value)
+        assert text.startswith(f"# {LOG_TITLE}") and "## Progress" in text
+        assert [a.question_id for a in parse_export(text).answers] == ["01.4"]
+
     def test_export_includes_the_learner_id_when_ticked(self, chapter: Chapter) -> None:
         from widgets.views.chapter import StoragePanel
 

@@ -37,7 +37,6 @@ __all__ = [
     "ExportEntry",
     "ExportSection",
     "answers_sha256",
-    "answers_to_markdown",
     "canonical_answers_json",
     "data_block",
     "export_sections",
@@ -169,50 +168,6 @@ def sections_markdown(sections: Iterable[ExportSection]) -> list[str]:
             lines += ["", f"### {entry.question_id}: {entry.prompt}", "", f"*Saved {entry.saved_label}*", ""]
             lines += _markdown_lines(entry)
     return lines
-
-
-def answers_to_markdown(
-    answers: Iterable[SavedAnswer],
-    chapters: Mapping[str, ExerciseFile],
-    *,
-    learner_id: str | None = None,
-    now: datetime | None = None,
-    with_data: bool = False,
-) -> str:
-    """A readable Markdown record of the latest answers, grouped by chapter.
-
-    Parameters
-    ----------
-    answers
-        The answers to export (normally ``AnswerStore.all_latest()``).
-    chapters
-        Exercise files by chapter number (``"01"``), used for titles and prompts.
-    learner_id
-        Included only when given.
-    with_data
-        Append the machine-readable data block (:func:`data_block`), so the file
-        can be imported again.
-    """
-    saved = list(answers)
-    when = now or datetime.now(UTC)
-    lines = [
-        "# My answers: Recovery-Oriented Practice Workbook",
-        "",
-        f"<!-- recovery-workbook export, schema version {EXPORT_SCHEMA_VERSION} -->",
-        f"Exported {when.strftime('%Y-%m-%d %H:%M UTC')}.",
-    ]
-    if learner_id:
-        lines.append(f"Pseudonymous learner id: `{learner_id}`.")
-    sections = export_sections(saved, chapters)
-    if not sections:
-        lines += ["", "No answers saved yet."]
-    lines += sections_markdown(sections)
-    if with_data:
-        lines += ["", data_block(saved, learner_id=learner_id, now=when)]
-    return "\n".join(lines) + "\n"
-
-
-# --------------------------------------------------------------------------- the data block
 
 
 def _answer_records(answers: Iterable[SavedAnswer]) -> list[dict[str, Any]]:

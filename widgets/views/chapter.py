@@ -15,8 +15,8 @@ import ipywidgets as ipw
 
 from ..content.exercises import ExerciseFile, all_chapters, load_exercises
 from ..content.loading import ContentError
-from ..logic.export import answers_to_markdown
 from ..logic.markup import STYLE, escape, feedback_box, notice
+from ..logic.portfolio import export_markdown
 from ..storage.store import (
     ENV_VAR,
     AnswerStore,
@@ -30,7 +30,7 @@ __all__ = ["Chapter", "StoragePanel"]
 
 
 class StoragePanel:
-    """Where answers are kept, the pseudonymous learner id, and a Markdown export."""
+    """Where answers are kept, the pseudonymous learner id, and the Markdown export (the same reflective log as the portfolio's)."""
 
     def __init__(self, store: AnswerStore | None, store_problem: str | None) -> None:
         self.store = store
@@ -63,7 +63,7 @@ class StoragePanel:
             raise StoreError("There is no answers file to export from.")
         chapters, _problems = all_chapters()
         learner_id = self.store.learner_id if self.include_id.value else None
-        return answers_to_markdown(self.store.all_latest(), chapters, learner_id=learner_id, with_data=True)
+        return export_markdown(self.store.all_latest(), chapters, learner_id=learner_id)  # the one Markdown export: the reflective log
 
     def _on_export(self) -> None:
         try:
