@@ -78,7 +78,7 @@ COMPUTATIONS = (
     "reliable_change_threshold",
     "person_score",
 )
-"""Names a numeric key may be computed by; :mod:`widgets.computed` implements each one."""
+"""Names a numeric key may be computed by; :mod:`widgets.logic.computed` implements each one."""
 
 
 class Computation(Strict):

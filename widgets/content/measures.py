@@ -1,10 +1,10 @@
-"""The catalogue of recovery and well-being measures: schema, loader and filters.
+"""The catalogue of recovery and well-being measures: schema and loader.
 
 ``data/measures/catalogue.csv`` holds one row per instrument with its facts, its
 source and how sure we are of them (``confidence``). Rows are validated on load;
 a bad file raises one :class:`CatalogueError` naming the file, the instrument and
-the field. Filtering is a pure function, so the explorer view only reads controls
-and renders.
+the field. Filtering it is the pure :func:`widgets.logic.measurement.catalogue.filter_measures`,
+so the explorer view only reads controls and renders.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The poll and CHIME-process files (``data/polls/*.yaml``): schema and loaders."""
+"""The poll and CHIME-process files (``data/class/polls.yaml``, ``data/class/chime.yaml``): schema and loaders."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ student gave them; the Markdown is a file for the student, never rendered as
 HTML by the workbook.
 
 An export can also carry a machine-readable copy of the answers, so that it can
-be imported again (:func:`widgets.portfolio.parse_export`): one HTML comment,
+be imported again (:func:`widgets.logic.portfolio.parse_export`): one HTML comment,
 ``<!-- recovery-workbook-data {json} -->``, whose JSON holds
 ``schema_version`` (:data:`EXPORT_SCHEMA_VERSION`), the answers and the SHA-256
 of their canonical JSON (:func:`canonical_answers_json`). The comment is made of

@@ -1,25 +1,18 @@
-"""Chapter 09, My portfolio: progress, a reflective log to download, import of a log, deletion of saved answers.
+"""Chapter 09, My portfolio (the pure part): progress, the reflective log, the class answers file, reading a log back.
 
-Pure logic first: :func:`progress` counts answered questions per chapter;
+:func:`progress` counts answered questions per chapter;
 :func:`export_markdown` and :func:`export_html` write the reflective log (a
 Markdown file, and a standalone HTML page), each ending with the
-machine-readable data block of :mod:`widgets.export`; :func:`parse_export`
+machine-readable data block of :mod:`widgets.logic.export`; :func:`parse_export`
 reads that block back and checks its schema version and checksum.
 :func:`export_class_answers` writes the anonymised class answers file that a
 student hands to the lecturer's class-results board
-(:mod:`widgets.classresults`): the same data block, with no learner id and only
+(:mod:`widgets.logic.classresults`): the same data block, with no learner id and only
 the answers in :data:`CLASS_ANSWER_KINDS` (no reflections, no other writing).
 
-The view, :class:`PortfolioView`, reads the answer store, calls those functions
-and puts their results into its widgets. Anything the student wrote is escaped
-before it is put into HTML; the Markdown file keeps it as written. Importing
-appends answers in one transaction and changes nothing if the file is refused;
-deleting needs a ticked confirmation box.
-
-A notebook shows it with one call::
-
-    from widgets.portfolio import portfolio_panel
-    portfolio_panel()
+The view (:class:`widgets.views.portfolio.PortfolioView`) reads the answer store, calls
+these functions and puts their results into its widgets. Anything the student wrote is
+escaped before it is put into HTML; the Markdown file keeps it as written.
 """
 
 from __future__ import annotations

@@ -87,7 +87,7 @@ class ClassResultsView:
     ----------
     chapters, content_problems
         Exercise files by chapter number and the problems of those that did not
-        load; default :func:`widgets.chapter.all_chapters`.
+        load; default :func:`widgets.content.exercises.all_chapters`.
     """
 
     def __init__(

@@ -1,4 +1,4 @@
-"""Exercise views: thin ipywidgets front ends over :mod:`widgets.grading` and :mod:`widgets.store`.
+"""Exercise views: thin ipywidgets front ends over :mod:`widgets.logic.grading` and :mod:`widgets.storage.store`.
 
 Each view builds its controls once, grades in the kernel when the student asks,
 writes the feedback into an ``HTML`` widget (``.feedback``) and saves the answer.

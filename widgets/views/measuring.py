@@ -1,8 +1,8 @@
-"""Widgets for chapters 06 and 07: scoring a fictional person, the synthetic cohort, the RCI explorer, upload and score.
+"""Views for chapters 06 and 07: the measure explorer, scoring a fictional person, the synthetic cohort, the RCI explorer, upload and score.
 
 Each public function returns one widget, so a notebook cell is one call. The
-logic sits in small pure functions here and in :mod:`widgets.scoring`,
-:mod:`widgets.psychometrics` and :mod:`widgets.uploads`; the views read controls,
+logic sits in :mod:`widgets.logic.measurement` (catalogue, cohort, change) and in :mod:`widgets.logic.measurement.scoring`,
+:mod:`widgets.logic.measurement.psychometrics` and :mod:`widgets.logic.measurement.uploads`; the views read controls,
 call one of them and render. All person-level data are synthetic and say so.
 """
 

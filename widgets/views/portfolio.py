@@ -55,10 +55,10 @@ class PortfolioView:
     Parameters
     ----------
     store, store_problem
-        As :func:`widgets.chapter.open_store` returns them.
+        As :func:`widgets.storage.store.open_store` returns them.
     chapters, content_problems
         Exercise files by chapter number and the problems of those that did not
-        load; default :func:`widgets.chapter.all_chapters`.
+        load; default :func:`widgets.content.exercises.all_chapters`.
     """
 
     def __init__(

@@ -18,7 +18,7 @@ The pure logic, in four modules (the view is :mod:`widgets.views.classresults`):
 - :func:`.aggregate.answers_frame` puts every kept answer in one pandas frame (file,
   question id, kind, a canonical JSON key of the answer);
   :func:`class_results` counts each distinct answer per question with one
-  ``groupby``, grades each *distinct* answer once with :mod:`widgets.grading`,
+  ``groupby``, grades each *distinct* answer once with :mod:`widgets.logic.grading`,
   and builds a :class:`QuestionResult` per question of the content files.
   Answers to questions the content no longer has are counted and reported.
 - :func:`.synthetic.synthetic_class_files` makes a seeded class of fictional students'

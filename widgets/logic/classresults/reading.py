@@ -110,7 +110,7 @@ def read_class_file(name: str, data: bytes) -> ClassFile:
     Raises
     ------
     PortfolioError
-        The file cannot be read (see :func:`widgets.portfolio.parse_export`) or has
+        The file cannot be read (see :func:`widgets.logic.portfolio.parse_export`) or has
         no answers to choice, number, sorting or rating questions. The message says which.
     """
     try:

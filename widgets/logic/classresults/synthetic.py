@@ -43,7 +43,7 @@ def synthetic_class_files(
     """Class answers files of ``n_students`` fictional students, as :func:`read_class_files` takes them.
 
     Seeded: the same arguments give the same bytes. Each file is made by
-    :func:`widgets.portfolio.export_class_answers`, exactly as a student's would
+    :func:`widgets.logic.portfolio.export_class_answers`, exactly as a student's would
     be. Students differ in ability and in how far they got (later chapters are
     answered by fewer); each question has one favoured mistake, so the most
     common wrong answer stands out as in a real class.

@@ -12,9 +12,9 @@ clipped to 0-4 (so alpha comes out near 0.89). At 12 months ``theta`` moves by a
 SD 0.3). About 12% have no 12-month answers (drop-out), and about 5% of answer
 sets have one to four items left blank, so the missing-item rule is exercised.
 
-Run ``python -m widgets.synthetic`` to rewrite ``data/synthetic/qpr15_cohort.csv``;
+Run ``python -m widgets.logic.measurement.cohort`` to rewrite ``data/synthetic/qpr15_cohort.csv``;
 ``data/manifest.yaml`` records the seed and the file's SHA-256, and a test checks
-that the generator still reproduces the file exactly.
+that the generator still reproduces its values.
 """
 
 from __future__ import annotations

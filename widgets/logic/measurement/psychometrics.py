@@ -261,7 +261,7 @@ def cronbach_alpha(items: pd.DataFrame | np.ndarray, *, confidence: float = 0.95
     Examples
     --------
     >>> import numpy as np
-    >>> from widgets.psychometrics import cronbach_alpha
+    >>> from widgets.logic.measurement.psychometrics import cronbach_alpha
     >>> answers = np.array([[1, 2, 2], [2, 3, 3], [3, 3, 4], [4, 4, 4], [2, 1, 2]])
     >>> result = cronbach_alpha(answers)
     >>> round(result.alpha, 4), result.n, result.k
@@ -341,7 +341,7 @@ def standard_error_of_measurement(sd: float, reliability: float) -> float:
 
     Examples
     --------
-    >>> from widgets.psychometrics import standard_error_of_measurement
+    >>> from widgets.logic.measurement.psychometrics import standard_error_of_measurement
     >>> round(standard_error_of_measurement(10, 0.80), 4)
     4.4721
     """
@@ -380,7 +380,7 @@ def smallest_detectable_change(sd: float, reliability: float) -> float:
 
     Examples
     --------
-    >>> from widgets.psychometrics import smallest_detectable_change
+    >>> from widgets.logic.measurement.psychometrics import smallest_detectable_change
     >>> round(smallest_detectable_change(10, 0.80), 3)
     12.396
     """
@@ -445,7 +445,7 @@ def reliable_change_index(
     --------
     SEM = 10 * sqrt(0.2) = 4.4721, S_diff = sqrt(2) * 4.4721 = 6.3246:
 
-    >>> from widgets.psychometrics import reliable_change_index
+    >>> from widgets.logic.measurement.psychometrics import reliable_change_index
     >>> result = reliable_change_index(30, 42, sd_baseline=10, reliability=0.80)
     >>> round(result.rci, 4), round(result.threshold, 3), result.reliable, result.direction
     (1.8974, 12.396, False, 'no change')
@@ -496,7 +496,7 @@ def reliable_change_indices(
 
     Examples
     --------
-    >>> from widgets.psychometrics import reliable_change_indices
+    >>> from widgets.logic.measurement.psychometrics import reliable_change_indices
     >>> reliable_change_indices([30, 30, 50], [42, 44, float("nan")], sd_baseline=10, reliability=0.80).round(4)
     array([1.8974, 2.2136,    nan])
     """
@@ -561,7 +561,7 @@ def clinical_cutoffs(
 
     Examples
     --------
-    >>> from widgets.psychometrics import clinical_cutoffs
+    >>> from widgets.logic.measurement.psychometrics import clinical_cutoffs
     >>> clinical_cutoffs(mean_dysfunctional=20, sd_dysfunctional=5, mean_functional=40, sd_functional=10)
     CutoffResult(a=30.0, b=20.0, c=26.666666666666668, higher_is_better=True)
     """
@@ -636,7 +636,7 @@ def classify_change(
 
     Examples
     --------
-    >>> from widgets.psychometrics import classify_change
+    >>> from widgets.logic.measurement.psychometrics import classify_change
     >>> classify_change(20, 35, sd_baseline=10, reliability=0.80, cutoff=30)
     'recovered'
     >>> classify_change(35, 50, sd_baseline=10, reliability=0.80, cutoff=30)
@@ -693,7 +693,7 @@ def classify_changes(
 
     Examples
     --------
-    >>> from widgets.psychometrics import classify_changes
+    >>> from widgets.logic.measurement.psychometrics import classify_changes
     >>> classify_changes([20, 35, 20, 40, 20], [35, 50, 25, 20, float("nan")],
     ...                  sd_baseline=10, reliability=0.80, cutoff=30).tolist()
     ['recovered', 'improved', 'unchanged', 'deteriorated', '']
@@ -767,7 +767,7 @@ def floor_ceiling(
 
     Examples
     --------
-    >>> from widgets.psychometrics import floor_ceiling
+    >>> from widgets.logic.measurement.psychometrics import floor_ceiling
     >>> result = floor_ceiling([14, 14, 14, 30, 45, 70, 70, float("nan")], minimum=14, maximum=70)
     >>> round(result.floor_pct, 2), round(result.ceiling_pct, 2), result.n, result.floor_effect
     (42.86, 28.57, 7, True)
