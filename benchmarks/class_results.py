@@ -2,17 +2,17 @@
 
     .venv/bin/python benchmarks/class_results.py [--runs 7] [--seed 20250113]
 
-The answers come from :func:`widgets.classresults.synthetic_class_files` (fictional
+The answers come from :func:`widgets.logic.classresults.synthetic_class_files` (fictional
 students' class answers files in the exact export format). For each size it
 reports the median of ``--runs`` runs of
 
-- *aggregate*: :func:`~widgets.classresults.class_results` on files already read
+- *aggregate*: :func:`~widgets.logic.classresults.class_results` on files already read
   (the pandas frame, one ``groupby``, grading each distinct answer once, every
   question's result); reading is not included;
-- *read + aggregate*: :func:`~widgets.classresults.read_class_files` on the raw
+- *read + aggregate*: :func:`~widgets.logic.classresults.read_class_files` on the raw
   bytes (``parse_export``, checksums, latest answer per question, duplicates),
   then the same aggregation;
-- *render*: the board's HTML for every chapter (:func:`~widgets.classresults.results_html`).
+- *render*: the board's HTML for every chapter (:func:`~widgets.logic.classresults.results_html`).
 
 The exercise files are loaded once beforehand. Nothing is asserted: the target is
 that 100,000 answers aggregate in well under a second.

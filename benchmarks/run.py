@@ -175,7 +175,7 @@ def rows_section(repeat: int) -> tuple[list[str], list[bool]]:
         "## Scoring and class aggregation",
         "",
         f"Synthetic data only: random QPR-15 responses (seeded; every 50th person misses an item) and a synthetic class "
-        f"from `widgets.classresults.synthetic_class_files`, already read. {repeat} runs each. "
+        f"from `widgets.logic.classresults.synthetic_class_files`, already read. {repeat} runs each. "
         f"Target at 100,000 rows: < {TARGETS['rows_s']:.0f} s.",
         "",
         *table(["work", "median", "slowest", "target"], rows),
