@@ -12,6 +12,13 @@ from tests.harness import CHROMIUM_ARGS, chromium_path
 from widgets.storage.classstore import ClassStore
 from widgets.storage.store import AnswerStore
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "faults: kills kernels and processes, fills disks, corrupts files (slow; the fast subset leaves them out)"
+    )
+
+
 LECTURER_CODE = "seminar-code-7"
 """The lecturer code of the :func:`class_store` fixture."""
 

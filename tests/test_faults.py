@@ -42,6 +42,8 @@ from widgets.storage.classstore import ClassStore, ClassStoreError
 from widgets.storage.store import ENV_VAR, AnswerStore, StoreError
 from widgets.views.polls import chime_explorer
 
+pytestmark = pytest.mark.faults  # slow: real killed kernels and processes; left out of the fast subset
+
 CHAPTER = "01-understanding-recovery"
 REFLECTION = "01.11"  # chapter 01's reflection: every new text saved is one more answer
 POLL = "chime-hardest"
