@@ -123,7 +123,7 @@ def lab(rest: list[str]) -> int:
     given = [arg for arg in rest if arg.startswith(("--port=", "--ServerApp.port="))]
     port = int(given[-1].split("=", 1)[1]) if given else free_port()
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    command = [
+    command: list[str | Path] = [
         BIN / "jupyter", "lab", "--notebook-dir", ROOT, f"--ServerApp.default_url=/{CHAPTER_00}",
         *([] if given else [f"--port={port}", "--ServerApp.port_retries=0"]), *as_root, *rest,
     ]  # fmt: skip

@@ -29,15 +29,16 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import sqlalchemy
 import yaml
 
-from tests.harness import chromium_path, free_port, watch
+from tests.harness import PageWatch, chromium_path, free_port, watch
 from tests.postgres import postgres_server, server_binaries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +91,7 @@ def run_hook(user: str, environment: dict[str, str], hub_env: dict[str, str]) ->
     saved = dict(os.environ)
     os.environ.update(hub_env)
     try:
-        exec(compile(lookup(DEPLOY, "hub.extraConfig.recovery-workbook"), "extraConfig", "exec"), {"c": config})  # noqa: S102
+        exec(compile(str(lookup(DEPLOY, "hub.extraConfig.recovery-workbook")), "extraConfig", "exec"), {"c": config})  # noqa: S102
         spawner = SimpleNamespace(user=SimpleNamespace(name=user), environment=environment)
         config.Spawner.pre_spawn_hook(spawner)
     finally:
@@ -138,7 +139,7 @@ class Hub:
     folder: Path
     log: Path
     process: subprocess.Popen[bytes]
-    seen: list[int] = field(default_factory=list)
+    class_store: str
 
     def home(self, user: str) -> Path:
         return self.folder / "homes" / user
@@ -205,10 +206,9 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hub]:
                 [str(BIN / "jupyterhub"), "-f", str(folder / "jupyterhub_config.py")],
                 cwd=folder, env=env, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
-        running = Hub(f"http://127.0.0.1:{port}", folder, log, process)
+        running = Hub(f"http://127.0.0.1:{port}", folder, log, process, class_store)
         try:
             wait(lambda: api(running, "/") is not None, 90, running, "the hub did not answer")
-            running.class_store = class_store  # type: ignore[attr-defined]
             yield running
         finally:
             stop(running)
@@ -258,7 +258,7 @@ def start_servers(hub: Hub) -> None:
     wait(ready, 240, hub, "the four single-user servers did not start")
 
 
-def sign_in(browser: object, hub: Hub, user: str, path: str) -> tuple[object, object, object]:
+def sign_in(browser: Any, hub: Hub, user: str, path: str) -> tuple[Any, Any, PageWatch]:
     """A browser of the user's own: the hub's login page, then straight to ``path`` on their server."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
@@ -313,7 +313,7 @@ def memory(process: object) -> dict[str, object]:
 
 @pytest.mark.hub
 @pytest.mark.browser
-def test_three_students_vote_and_the_lecturers_board_shows_three_votes(hub: Hub, browser) -> None:
+def test_three_students_vote_and_the_lecturers_board_shows_three_votes(hub: Hub, browser: Any) -> None:
     started = time.monotonic()
     start_servers(hub)
     spawned = time.monotonic() - started
@@ -323,7 +323,7 @@ def test_three_students_vote_and_the_lecturers_board_shows_three_votes(hub: Hub,
     environments = {user: process.environ() for user, process in processes.items()}  # type: ignore[attr-defined]
     assert environments[LECTURER].get("RECOVERY_LECTURER_CODE") == LECTURER_CODE
     assert all("RECOVERY_LECTURER_CODE" not in environments[user] for user in STUDENTS)
-    assert {environments[user]["RECOVERY_CLASS_DB_URL"] for user in processes} == {hub.class_store}  # type: ignore[attr-defined]
+    assert {environments[user]["RECOVERY_CLASS_DB_URL"] for user in processes} == {hub.class_store}
 
     board_context, board, board_seen = sign_in(browser, hub, LECTURER, voila("dashboards/class-poll-board.ipynb"))
     rendered(board)
@@ -355,7 +355,7 @@ def test_three_students_vote_and_the_lecturers_board_shows_three_votes(hub: Hub,
         timeout=30_000,
     )
     busy = {user: memory(process) for user, process in servers(hub).items()}
-    engine = sqlalchemy.create_engine(hub.class_store)  # type: ignore[attr-defined]
+    engine = sqlalchemy.create_engine(hub.class_store)
     with engine.connect() as connection:  # one store for the class: three voters, each their own learner id
         rows = connection.execute(sqlalchemy.text("SELECT voter_id, choice FROM votes")).all()
     engine.dispose()

@@ -30,10 +30,11 @@ import time
 import tomllib
 import urllib.request
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -87,7 +88,7 @@ def declared(*groups: str) -> set[str]:
 
 
 @functools.cache
-def module_distributions() -> dict[str, list[str]]:
+def module_distributions() -> Mapping[str, list[str]]:
     return metadata.packages_distributions()
 
 
@@ -174,7 +175,7 @@ REPO2DOCKER_FROZEN_PYTHONS = {"3.10", "3.11", "3.12", "3.13", "3.14"}
 """Pythons with a frozen base environment in repo2docker (environment.py-X.Y.yml); others fall back to its default."""
 
 
-def environment() -> dict[str, object]:
+def environment() -> dict[str, Any]:
     return yaml.safe_load((ROOT / "environment.yml").read_text())
 
 
@@ -182,7 +183,7 @@ def test_environment_yml_is_the_runtime_and_nothing_else() -> None:
     """Same packages and lower bounds as pyproject's runtime plus the PostgreSQL driver; no test tool."""
     conda: dict[str, str] = {}
     pip_lines: list[str] = []
-    for entry in environment()["dependencies"]:  # type: ignore[index]
+    for entry in environment()["dependencies"]:
         if isinstance(entry, dict):
             pip_lines += entry["pip"]
         elif entry.split("=")[0].split(">")[0] not in {"python", "pip"}:
@@ -256,7 +257,7 @@ def test_jupyterlab_workspace_is_saved_in_the_session_folder_not_in_home(tmp_pat
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         opener.open(f"{url}/lab", timeout=60).read()  # sets the _xsrf cookie, as a browser gets it
-        xsrf = next(cookie.value for cookie in jar if cookie.name == "_xsrf")
+        xsrf = next(str(cookie.value) for cookie in jar if cookie.name == "_xsrf")
         request = urllib.request.Request(
             f"{url}/lab/api/workspaces/isolation-check", data=json.dumps(workspace).encode(), method="PUT"
         )
