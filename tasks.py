@@ -101,7 +101,7 @@ def run(command: list[str | Path], env: dict[str, str] | None = None) -> int:
 
 
 CHAPTER_00 = "lab/tree/workbooks/00-start-here.ipynb"
-FAST = ["-m", "not browser and not hub and not packaging", "--ignore=tests/test_faults.py", "tests", "widgets"]
+FAST = ["-m", "not browser and not faults and not hub and not packaging", "tests", "widgets"]
 """``test --fast``: unit, view and doctest checks; no notebooks, browsers, JupyterHub, wheel or fault runs."""
 
 
