@@ -17,7 +17,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import widgets.vignettes as vignettes
+import widgets.logic.vignettes as vignettes
 from tests import widget_tree
 from tests.widget_tree import descendants
 from widgets.content.loading import data_dir

@@ -15,7 +15,7 @@ from pydantic import (
     model_validator,
 )
 
-from .loading import ContentError, content_cache, data_path, first_problem, read_yaml
+from .loading import ContentError, content_cache, data_path, first_problem, located, read_yaml
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -57,10 +57,10 @@ class Figure(BaseModel):
 def load_figures(path: Path) -> Mapping[str, Figure]:
     raw = read_yaml(path, EvidenceError)
     if raw is not None and not isinstance(raw, dict):
-        raise EvidenceError(f"{path}: figure '(file)', field '(whole file)': expected a mapping with a 'figures' list")
+        raise EvidenceError(located(path, "expected a mapping with a 'figures' list", noun="figure", owner="(file)", field="(whole file)"))
     entries = (raw or {}).get("figures") or []
     if not isinstance(entries, list):
-        raise EvidenceError(f"{path}: figure '(file)', field 'figures': expected a list of figures")
+        raise EvidenceError(located(path, "expected a list of figures", noun="figure", owner="(file)", field="figures"))
     figures: dict[str, Figure] = {}
     for index, entry in enumerate(entries):
         name = entry.get("id", f"#{index + 1}") if isinstance(entry, dict) else f"#{index + 1}"
@@ -68,9 +68,9 @@ def load_figures(path: Path) -> Mapping[str, Figure]:
             figure = Figure.model_validate(entry)
         except ValidationError as error:
             problem = first_problem(error)
-            raise EvidenceError(f"{path}: figure {name!r}, field {problem.field_path('(figure)')!r}: {problem.message}") from None
+            raise EvidenceError(located(path, problem.message, noun="figure", owner=name, field=problem.field_path("(figure)"))) from None
         if figure.id in figures:
-            raise EvidenceError(f"{path}: figure {name!r}, field 'id': duplicate")
+            raise EvidenceError(located(path, "duplicate", noun="figure", owner=name, field="id"))
         figures[figure.id] = figure
     if not figures:
         raise EvidenceError(f"{path}: no figures")

@@ -24,6 +24,7 @@ from .loading import (
     Strict,
     Text,
     data_path,
+    located,
     read_yaml,
     require_unique,
 )
@@ -245,7 +246,7 @@ def load_exercise_file(path: Path) -> ExerciseFile:
     """
     raw = read_yaml(path, ContentError)
     if not isinstance(raw, dict):
-        raise ContentError(f"{path}: question '(file)', field '(whole file)': expected a mapping with chapter, title and questions")
+        raise ContentError(located(path, "expected a mapping with chapter, title and questions", noun="question", owner="(file)", field="(whole file)"))
     try:
         return ExerciseFile.model_validate(raw)
     except ValidationError as error:
@@ -260,7 +261,7 @@ def load_exercise_file(path: Path) -> ExerciseFile:
                     field = problem.field
                 elif not field.endswith(problem.field):
                     field = f"{field}.{problem.field}"
-            lines.append(f"{path}: question {question_id!r}, field {field!r}: {detail['msg']}")
+            lines.append(located(path, str(detail["msg"]), noun="question", owner=question_id, field=field))
         raise ContentError("\n".join(lines)) from None
 
 

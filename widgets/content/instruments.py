@@ -29,6 +29,7 @@ from .loading import (
     Text,
     content_cache,
     data_path,
+    located,
     read_yaml,
     require_unique,
 )
@@ -461,7 +462,7 @@ def load_instrument_file(path: Path) -> InstrumentsFile:
     raw = read_yaml(path, InstrumentError)
     if not isinstance(raw, dict):
         raise InstrumentError(
-            f"{path}: instrument '(file)', field '(whole file)': expected a mapping with about and instruments"
+            located(path, "expected a mapping with about and instruments", noun="instrument", owner="(file)", field="(whole file)")
         )
     try:
         return InstrumentsFile.model_validate(raw)
@@ -485,7 +486,7 @@ def load_instrument_file(path: Path) -> InstrumentsFile:
                 message = str(problem)
             else:
                 message += _named_part(raw, loc)
-            lines.append(f"{path}: instrument {instrument_id!r}, field {field!r}: {message}")
+            lines.append(located(path, message, noun="instrument", owner=instrument_id, field=field))
         raise InstrumentError("\n".join(lines)) from None
 
 

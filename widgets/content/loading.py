@@ -24,7 +24,7 @@ from pydantic import (
     ValidationError,
 )
 
-__all__ = ["ContentCache", "ContentError", "FieldProblem", "FirstProblem", "Strict", "content_cache", "data_dir", "data_path", "first_problem", "read_yaml", "require_unique"]
+__all__ = ["ContentCache", "ContentError", "FieldProblem", "FirstProblem", "Strict", "content_cache", "data_dir", "data_path", "first_problem", "located", "read_yaml", "require_unique"]
 
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -71,9 +71,9 @@ def require_unique(ids: list[str], what: str, *, field: str | None = None) -> No
 
 def data_dir() -> Path:
     """The folder holding the workbook's content (see :func:`widgets.resources.data_dir`, the one place that locates it)."""
-    from ..resources import data_dir as located
+    from ..resources import data_dir as locate
 
-    return located()
+    return locate()
 
 
 def data_path(*parts: str) -> Path:
@@ -115,6 +115,18 @@ class FirstProblem:
         if self.field and not where.endswith(self.field):
             where = ".".join(filter(None, [where, self.field]))
         return where or whole
+
+
+def located(path: Path | str, message: str, *, field: str, noun: str | None = None, owner: str | None = None, where: str | None = None) -> str:
+    """The one form of every content error: ``<file>: <noun> '<owner>' (<where>), field '<field>': <message>``.
+
+    >>> located("data/x.yaml", "duplicate", noun="poll", owner="p1", field="id")
+    "data/x.yaml: poll 'p1', field 'id': duplicate"
+    >>> located("data/x.yaml", "expected a mapping", field="(whole file)")
+    "data/x.yaml: field '(whole file)': expected a mapping"
+    """
+    item = f"{noun} {owner!r}" + (f" ({where})" if where else "") + ", " if noun is not None and owner is not None else ""
+    return f"{path}: {item}field {field!r}: {message}"
 
 
 def first_problem(error: ValidationError) -> FirstProblem:

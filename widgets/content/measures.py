@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic.dataclasses import dataclass
 
-from .loading import ContentError, content_cache, data_path, first_problem
+from .loading import ContentError, content_cache, data_path, first_problem, located
 
 __all__ = ["CONSTRUCTS", "LENGTHS", "PERSPECTIVES", "CatalogueError", "Measure", "load_catalogue"]
 
@@ -142,10 +142,10 @@ def load_catalogue(path: Path) -> tuple[Measure, ...]:
         except ValidationError as error:
             problem = first_problem(error)
             raise CatalogueError(
-                f"{path}: measure {name!r} (line {line}), field {problem.field_path('(row)')!r}: {problem.message}"
+                located(path, problem.message, noun="measure", owner=name, where=f"line {line}", field=problem.field_path("(row)"))
             ) from None
         if measure.abbreviation in seen:
-            raise CatalogueError(f"{path}: measure {name!r} (line {line}), field 'abbreviation': duplicate")
+            raise CatalogueError(located(path, "duplicate", noun="measure", owner=name, where=f"line {line}", field="abbreviation"))
         seen.add(measure.abbreviation)
         measures.append(measure)
     if not measures:

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .instruments import ScoringError, checked_value, load_instruments
-from .loading import ContentError, content_cache, data_path, first_problem, read_yaml
+from .loading import ContentError, content_cache, data_path, first_problem, located, read_yaml
 
 __all__ = ["PeopleError", "Person", "load_people"]
 
@@ -40,7 +40,7 @@ def load_people(path: Path) -> Mapping[str, Person]:
     """
     raw = read_yaml(path, PeopleError)
     if not isinstance(raw, dict) or not isinstance(raw.get("people"), list):
-        raise PeopleError(f"{path}: person '(file)', field 'people': expected a mapping with a list of people")
+        raise PeopleError(located(path, "expected a mapping with a list of people", noun="person", owner="(file)", field="people"))
     people: list[Person] = []
     for index, entry in enumerate(raw["people"]):
         name = entry["id"] if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{index + 1}"
@@ -48,20 +48,20 @@ def load_people(path: Path) -> Mapping[str, Person]:
             person = Person.model_validate(entry)
         except ValidationError as error:
             problem = first_problem(error)
-            raise PeopleError(f"{path}: person {name!r}, field {problem.field_path('(whole person)')!r}: {problem.message}") from None
+            raise PeopleError(located(path, problem.message, noun="person", owner=name, field=problem.field_path("(whole person)"))) from None
         if any(other.id == person.id for other in people):
-            raise PeopleError(f"{path}: person {name!r}, field 'id': duplicate")
+            raise PeopleError(located(path, "duplicate", noun="person", owner=name, field="id"))
         people.append(person)
     instruments = load_instruments()
     for person in people:
         instrument = instruments.get(person.instrument)
         if instrument is None:
-            raise PeopleError(f"{path}: person {person.id!r}, field 'instrument': unknown {person.instrument!r}")
+            raise PeopleError(located(path, f"unknown {person.instrument!r}", noun="person", owner=person.id, field="instrument"))
         if set(person.answers) != set(instrument.item_ids):
-            raise PeopleError(f"{path}: person {person.id!r}, field 'answers': needs exactly the items of {instrument.id}")
+            raise PeopleError(located(path, f"needs exactly the items of {instrument.id}", noun="person", owner=person.id, field="answers"))
         try:
             for item in instrument.items:
                 checked_value(instrument, item, person.answers[item.id])
         except ScoringError as error:  # names the item and the value
-            raise PeopleError(f"{path}: person {person.id!r}, field 'answers': {error}") from None
+            raise PeopleError(located(path, str(error), noun="person", owner=person.id, field="answers")) from None
     return {person.id: person for person in people}

@@ -16,6 +16,7 @@ from .loading import (
     content_cache,
     data_path,
     first_problem,
+    located,
     read_yaml,
     require_unique,
 )
@@ -80,14 +81,14 @@ def _first_problem(path: Path, error: ValidationError, items: Sequence[Any], kin
         entry = items[index] if index < len(items) else None
         owner = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else f"#{index + 1}"
     field = problem.field_path("(whole file)", skip=skip)
-    return PollError(f"{path}: {kind} {owner or '(file)'!r}, field {field!r}: {problem.message}")
+    return PollError(located(path, problem.message, noun=kind, owner=owner or "(file)", field=field))
 
 
 def _load(path: Path, model: type[M], items_key: str, kind: str) -> M:
     """Read a YAML mapping and validate it as ``model``; any problem is one :class:`PollError` naming file, item and field."""
     raw = read_yaml(path, PollError)
     if not isinstance(raw, dict):
-        raise PollError(f"{path}: {kind} '(file)', field '(whole file)': expected a mapping with a {items_key!r} list")
+        raise PollError(located(path, f"expected a mapping with a {items_key!r} list", noun=kind, owner="(file)", field="(whole file)"))
     found = raw.get(items_key)
     items: Sequence[Any] = found if isinstance(found, list) else []
     try:

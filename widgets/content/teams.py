@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
-from .loading import ContentError, Strict, Text, content_cache, data_path, read_yaml
+from .loading import ContentError, Strict, Text, content_cache, data_path, located, read_yaml
 
 __all__ = ["Challenge", "ChallengeSet", "load_challenges"]
 
@@ -89,7 +89,7 @@ def load_challenges(path: Path | None = None) -> ChallengeSet:
         return ChallengeSet.model_validate(raw)
     except ValidationError as error:
         lines = [
-            f"{path}: field {'.'.join(str(p) for p in d['loc']) or '(whole file)'!r}: {d['msg']}"
+            located(path, str(d["msg"]), field=".".join(str(p) for p in d["loc"]) or "(whole file)")
             for d in error.errors(include_url=False)
         ]
         raise ContentError("\n".join(lines)) from None

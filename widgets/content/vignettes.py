@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from .loading import ContentError, FieldProblem, Strict, content_cache, data_path, read_yaml
+from .loading import ContentError, FieldProblem, Strict, content_cache, data_path, located, read_yaml
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
@@ -160,7 +160,7 @@ def _message(detail: Mapping[str, Any]) -> tuple[str, str | None]:
 
 
 def _line(path: Path | str, node: str, field: str, message: str) -> str:
-    return f"{path}: node {node!r}, field {field!r}: {message}"
+    return located(path, message, noun="node", owner=node, field=field)
 
 
 @content_cache(lambda: data_path("vignettes", "frameworks.yaml"))
@@ -176,7 +176,7 @@ def load_frameworks(path: Path) -> Frameworks:
     """
     raw = _read_yaml(path)
     if not isinstance(raw, dict):
-        raise VignetteError(f"{path}: field '(whole file)': expected a mapping with top_tips and chime")
+        raise VignetteError(located(path, "expected a mapping with top_tips and chime", field="(whole file)"))
     try:
         return Frameworks.model_validate(raw)
     except ValidationError as error:
@@ -185,7 +185,7 @@ def load_frameworks(path: Path) -> Frameworks:
             message, field = _message(detail)
             where = ".".join(str(part) for part in detail["loc"])
             field = ".".join(filter(None, [where, field])) or "(whole file)"
-            lines.append(f"{path}: field {field!r}: {message}")
+            lines.append(located(path, message, field=field))
         raise VignetteError("\n".join(lines)) from None
 
 
