@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import html
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -17,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-import widgets.language as language
 from tests import widget_tree
+from widgets.content import language as language_content
 from widgets.language import (
     CATEGORIES,
     SOURCES,
@@ -437,7 +438,7 @@ class TestProperties:
     def test_rewrite_keeps_everything_between_findings(self, text: str) -> None:
         findings = find_phrases(text, LEXICON)
         rewrite = suggest_rewrite(text, findings)
-        outside = [text[a.end : b.start] for a, b in zip(findings, findings[1:], strict=False)]
+        outside = [text[a.end : b.start] for a, b in itertools.pairwise(findings)]
         assert all(piece in rewrite for piece in outside)
         if findings:
             assert rewrite.startswith(text[: findings[0].start]) and rewrite.endswith(text[findings[-1].end :])
@@ -691,7 +692,7 @@ def store(tmp_path: Path) -> AnswerStore:
 def broken_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "language").mkdir()
     (tmp_path / "language" / "lexicon.yaml").write_text("entries: [{id: only}]\n", encoding="utf-8")
-    monkeypatch.setattr(language, "data_dir", lambda: tmp_path)
+    monkeypatch.setattr(language_content, "data_dir", lambda: tmp_path)
     return tmp_path
 
 

@@ -189,7 +189,7 @@ class TestCorpusFile:
 
     def test_people_are_fictional_initials_only(self) -> None:
         for item in CORPUS:
-            for title, name in re.findall(r"\b(Mr|Ms|Mrs|Mx|Dr)\.? ([A-Z][a-z]*)", item.text):
+            for _title, name in re.findall(r"\b(Mr|Ms|Mrs|Mx|Dr)\.? ([A-Z][a-z]*)", item.text):
                 assert len(name) == 1, f"{item.text!r}: use an initial, not a name"
 
     def test_expected_rewrites_are_themselves_free_of_flags(self) -> None:
