@@ -152,3 +152,19 @@ def test_the_layer_check_sees_an_upward_import_inside_a_function() -> None:
     assert layer("widgets.views.exercises") == LAYERS.index("views")
     assert layer("widgets.content.bad") == LAYERS.index("content")
     assert layer("widgets.polls") is None
+
+
+def test_tests_and_benchmarks_import_only_modules_the_package_has() -> None:
+    """An editable install can quietly satisfy an old module name from another checkout; check the names here."""
+    root = PACKAGE.parent
+    missing = []
+    for path in sorted([*(root / "tests").glob("*.py"), *(root / "benchmarks").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names if alias.name.startswith("widgets.")]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("widgets."):
+                targets = [node.module or ""]
+            else:
+                continue
+            missing += [f"{path.name}:{node.lineno} {target}" for target in targets if target not in MODULES]
+    assert not missing, missing
