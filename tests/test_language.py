@@ -36,7 +36,7 @@ from widgets.language import (
     load_lexicon,
     suggest_rewrite,
 )
-from widgets.store import AnswerStore, StoreError
+from widgets.storage.store import AnswerStore, StoreError
 
 LEXICON = load_lexicon()
 LABS = load_labs()
