@@ -301,7 +301,8 @@ def test_portfolio_exports_from_voila_and_typed_html_stays_text_everywhere(brows
             link.click()
         downloads[label] = Path(info.value.path()).read_text(encoding="utf-8")
     markdown_file, html_file = downloads.values()
-    assert reflection in markdown_file  # the Markdown keeps exactly what the student wrote
+    assert "<script>window.__injected" not in markdown_file and "<b>bold?</b>" not in markdown_file  # escaped, as in HTML
+    assert "I will ask first. &lt;script&gt;window.\\_\\_injected = true&lt;/script&gt;&lt;b&gt;bold?&lt;/b&gt;" in markdown_file
     assert "&lt;script&gt;window.__injected" in html_file and "<script>window.__injected" not in html_file
     assert "<b>bold?</b>" not in html_file
     assert page.evaluate("window.__injected") is False  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+import mistune
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -144,12 +145,27 @@ class TestExportMarkdown:
         assert f"Pseudonymous learner id: `{filled.learner_id}`" in text
         assert data_of(text)["learner_id"] == filled.learner_id
 
-    def test_user_text_is_kept_as_written_in_the_visible_log_and_escaped_in_the_data_block(self, filled: AnswerStore) -> None:
+    def test_user_text_is_escaped_in_the_visible_log_and_in_the_data_block(self, filled: AnswerStore) -> None:
         text = export_markdown(filled.all_latest(), CHAPTERS, now=NOW)
-        assert "> <script>alert(1)</script> and <b>bold</b> & --> end" in without_data(text)
+        visible = without_data(text)
+        assert "<script" not in visible and "<b>" not in visible and "-->" not in visible
+        rendered = mistune.create_markdown(escape=False)(visible)  # a renderer that lets raw HTML through
+        assert "<script" not in str(rendered) and "<b>" not in str(rendered)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; and &lt;b&gt;bold&lt;/b&gt; &amp; --&gt; end" in str(rendered)
         block = re.search(r"<!-- " + DATA_MARKER + r" .*", text, re.DOTALL)
         assert block and "<script>" not in block.group(0) and block.group(0).count("-->") == 1
         assert block.group(0).isascii()
+
+    def test_markdown_in_user_text_stays_plain_text(self, store: AnswerStore) -> None:
+        hostile = "# Heading\n[click](javascript:alert(1)) *loud* `code` <img src=x onerror=alert(1)>\n- item"
+        store.save("01.11", "reflection", {"text": hostile})
+        page = str(mistune.create_markdown(escape=False)(without_data(export_markdown(store.all_latest(), CHAPTERS, now=NOW))))
+        quoted = re.search(r"<blockquote>(.*?)</blockquote>", page, re.DOTALL)
+        assert quoted
+        rendered = quoted.group(1)
+        assert "<a " not in rendered and "<em>" not in rendered and "<img" not in rendered and "<h1>" not in rendered
+        assert "<code>" not in rendered and "<li>item" not in rendered
+        assert "[click](javascript:alert(1)) *loud* `code` &lt;img src=x onerror=alert(1)&gt;" in rendered
 
     def test_data_block_carries_schema_version_answers_and_checksum(self, filled: AnswerStore) -> None:
         data = data_of(export_markdown(filled.all_latest(), CHAPTERS, now=NOW))
@@ -376,7 +392,7 @@ class TestPortfolioView:
         view.export_button.click()
         files = downloads(view.links.value)
         assert set(files) == {"md", "html"}
-        assert "<script>alert(1)</script>" in files["md"] and "&lt;script&gt;" in files["html"]
+        assert "<script>" not in without_data(files["md"]) and "&lt;script&gt;" in files["md"] and "&lt;script&gt;" in files["html"]
         assert all(filled.learner_id not in text for text in files.values())
         assert "does not include your learner id" in view.links.value
 

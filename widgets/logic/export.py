@@ -1,8 +1,8 @@
 """Export a learner's saved answers as a Markdown document (pure; no widgets).
 
-The export carries no learner id unless asked for. Answers are written as the
-student gave them; the Markdown is a file for the student, never rendered as
-HTML by the workbook.
+The export carries no learner id unless asked for. Every line a student wrote is
+escaped for Markdown (:func:`markdown_text`): it renders as the same text in any
+Markdown viewer, never as a tag, link or heading, as the HTML export escapes it.
 
 An export can also carry a machine-readable copy of the answers, so that it can
 be imported again (:func:`widgets.logic.portfolio.parse_export`): one HTML comment,
@@ -40,6 +40,8 @@ __all__ = [
     "canonical_answers_json",
     "data_block",
     "export_sections",
+    "markdown_code",
+    "markdown_text",
     "question_sort_key",
     "sections_markdown",
 ]
@@ -149,14 +151,47 @@ def export_sections(answers: Iterable[SavedAnswer], chapters: Mapping[str, Exerc
     return tuple(sections)
 
 
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]~|])")
+_MARKDOWN_BLOCK_START = re.compile(r"^([#+=-])|^(\d+)([.)])")
+
+
+def markdown_text(line: str) -> str:
+    """One line of user text made inert in Markdown: it renders as the same text, never as markup or HTML.
+
+    ``&``, ``<`` and ``>`` become character references (so no tag, comment or
+    autolink can open), inline markers are backslash-escaped, a leading heading
+    or list marker is escaped, and leading white space is kept as references so
+    it cannot start a code block.
+
+    >>> markdown_text("<script>alert(1)</script> *loud* [x](y)")
+    '&lt;script&gt;alert(1)&lt;/script&gt; \\\\*loud\\\\* \\\\[x\\\\](y)'
+    >>> markdown_text("1. first")
+    '1\\\\. first'
+    """
+    text = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    text = _MARKDOWN_BLOCK_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text)
+    stripped = text.lstrip(" \t")
+    indent = text[: len(text) - len(stripped)]
+    return indent.replace(" ", "&#32;").replace("\t", "&#9;") + stripped
+
+
+def markdown_code(line: str) -> str:
+    """A code span holding ``line`` literally, its fence longer than any run of backticks in it."""
+    longest = max((len(run) for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {line} {fence}" if line else ""
+
+
 def _markdown_lines(entry: ExportEntry) -> list[str]:
+    """The entry's lines in Markdown; every line is user text, so each is escaped (:func:`markdown_text`)."""
     if entry.form == "quote":
-        return [f"> {line}" if line else ">" for line in entry.lines]
+        return [f"> {markdown_text(line)}" if line else ">" for line in entry.lines]
     if entry.form == "list":
-        return [f"- {line}" for line in entry.lines]
+        return [f"- {markdown_text(line)}" for line in entry.lines]
     if entry.form == "code":
-        return [f"`{line}`" for line in entry.lines]
-    return list(entry.lines)
+        return [markdown_code(line) for line in entry.lines]
+    return [markdown_text(line) for line in entry.lines]
 
 
 def sections_markdown(sections: Iterable[ExportSection]) -> list[str]:
