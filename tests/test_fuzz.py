@@ -92,7 +92,7 @@ FUZZ = settings(
 FEW = settings(FUZZ, max_examples=max(1, EXAMPLES // 2))
 
 NOTICE = 'class="rw-box'
-"""The markup every notice and feedback box starts with (:func:`widgets.markup.feedback_box`)."""
+"""The markup every notice and feedback box starts with (:func:`widgets.logic.markup.feedback_box`)."""
 
 
 # ----------------------------------------------------------------------------- the one assertion

@@ -138,7 +138,8 @@ class Chapter:
 
     def language_lab(self, lab_id: str) -> ipw.Widget:
         """Rewrite care-plan sentences and check them against the recovery-language lexicon."""
-        from ..language import LanguageLab, load_labs
+        from ..content.language import load_labs
+        from .language import LanguageLab
 
         return self._shown(
             lambda: LanguageLab(load_labs()[lab_id], store=self.store, store_problem=self.store_problem).container,
@@ -147,7 +148,7 @@ class Chapter:
 
     def language_checker(self) -> ipw.Widget:
         """Check any text against the recovery-language lexicon."""
-        from ..language import LanguageChecker
+        from .language import LanguageChecker
 
         return self._shown(lambda: LanguageChecker().container, "the language checker")
 
@@ -165,7 +166,7 @@ class Chapter:
         language checker's :class:`LexiconError`) and an unknown id become a notice; any other
         error is a bug and is raised, not shown as "the data has a problem".
         """
-        from ..language import LexiconError
+        from ..content.language import LexiconError
 
         try:
             return build()
