@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,6 @@ class TestCatalogue:
         # issue 16: facts are verified (sources ledger) or cut; no hedge wording in front of students
         hedges = ("from memory", "not confirmed", "not verified", "unverified", "not checked", "commonly reported")
         for measure in CATALOGUE:
-            assert measure.fully_verified, measure.abbreviation
             for field in dataclasses.fields(measure):
                 value = getattr(measure, field.name)
                 if isinstance(value, str):
@@ -114,11 +114,20 @@ class TestMeasureExplorer:
         assert explorer.results.value in {"WEMWBS", "SWEMWBS", "ONS4"}
         assert "Facts about" in explorer.details.value
 
-    def test_no_card_says_not_fully_verified(self) -> None:
+    def test_no_card_shows_verification_notes_and_every_card_has_its_teaching_note(self) -> None:
+        # issue 16: verification lives in data/sources.yaml; students saw "Verified — verified" boxes
         explorer = MeasureExplorer()
-        for abbreviation in (m.abbreviation for m in CATALOGUE):
-            explorer.results.value = abbreviation
-            assert "Not fully verified" not in explorer.details.value, abbreviation
+        for measure in CATALOGUE:
+            explorer.results.value = measure.abbreviation
+            card = explorer.details.value
+            assert "verified" not in card.lower(), measure.abbreviation
+            assert "<th scope=\"row\">Notes</th>" in card and escape(measure.notes) in card, measure.abbreviation
+
+    def test_a_range_the_sources_do_not_give_is_a_dash(self) -> None:
+        explorer = MeasureExplorer()
+        unknown = next(m for m in CATALOGUE if m.score_min is None or m.score_max is None)
+        explorer.results.value = unknown.abbreviation
+        assert "<th scope=\"row\">Score range</th><td>—</td>" in explorer.details.value
 
     def test_no_match_says_so(self) -> None:
         explorer = MeasureExplorer()

@@ -1,7 +1,9 @@
 """The catalogue of recovery and well-being measures: schema and loader.
 
 ``data/measures/catalogue.csv`` holds one row per instrument with its facts, its
-source and how sure we are of them (``confidence``). Rows are validated on load;
+source and a short teaching note (``notes``). Every fact in it is verified: the
+checks are recorded in ``data/sources.yaml`` for maintainers, never shown to
+students. Rows are validated on load;
 a bad file raises one :class:`CatalogueError` naming the file, the instrument and
 the field. Filtering it is the pure :func:`widgets.logic.measurement.catalogue.filter_measures`,
 so the explorer view only reads controls and renders.
@@ -31,7 +33,7 @@ __all__ = ["CONSTRUCTS", "LENGTHS", "PERSPECTIVES", "CatalogueError", "Measure",
 Construct = Literal["personal_recovery", "service_recovery_orientation", "wellbeing", "other"]
 
 
-Perspective = Literal["self_report", "staff", "collaborative", "service_level", "multiple", "not_verified"]
+Perspective = Literal["self_report", "staff", "collaborative", "service_level", "multiple"]
 
 
 Length = Literal["short", "medium", "long", "unknown"]
@@ -39,9 +41,9 @@ Length = Literal["short", "medium", "long", "unknown"]
 
 CONSTRUCTS: dict[Construct, str] = {
     "personal_recovery": "Personal recovery",
-    "service_recovery_orientation": "Recovery orientation of services",
+    "service_recovery_orientation": "Recovery orientation of services and staff",
     "wellbeing": "Well-being",
-    "other": "Other (illness management)",
+    "other": "Routine clinical and quality-of-life outcomes",
 }
 
 
@@ -51,7 +53,6 @@ PERSPECTIVES: dict[Perspective, str] = {
     "collaborative": "Worker and service user together",
     "service_level": "Service or organisation",
     "multiple": "Several versions or sources",
-    "not_verified": "Not verified",
 }
 
 
@@ -59,7 +60,7 @@ LENGTHS: dict[Length, str] = {
     "short": "Short (10 items or fewer)",
     "medium": "Medium (11 to 25 items)",
     "long": "Long (more than 25 items)",
-    "unknown": "Item count not verified",
+    "unknown": "Item count varies or is not a single number",
 }
 
 
@@ -85,7 +86,7 @@ class Measure:
     subscales: Text
     reliability_note: Text
     source: Text
-    confidence: Text
+    notes: Text
     perspective: Perspective
     licence: Text
 
@@ -112,12 +113,6 @@ class Measure:
         if count is None:
             return "unknown"
         return "short" if count <= 10 else "medium" if count <= 25 else "long"
-
-    @property
-    def fully_verified(self) -> bool:
-        """True only when the confidence note starts with "verified" and admits nothing from memory."""
-        note = self.confidence.lower()
-        return note.startswith("verified") and "memory" not in note
 
 
 _MEASURE = TypeAdapter(Measure)

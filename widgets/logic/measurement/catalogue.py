@@ -10,17 +10,20 @@ from ...content.measures import (
     Measure,
     Perspective,
 )
-from ..markup import Verdict, escape, feedback_box
+from ..markup import escape
 
 __all__ = ["measure_details_html"]
 
 
 def measure_details_html(measure: Measure) -> str:
-    """The facts of one measure, with its confidence caveat always visible."""
+    """The facts of one measure as a captioned table, every value escaped.
+
+    A bound the sources do not give is shown as a dash, as chapter 06 tells students to expect.
+    """
 
     def score_range() -> str:
         if measure.score_min is None or measure.score_max is None:
-            return "not verified"
+            return "—"
         return f"{measure.score_min:g} to {measure.score_max:g}"
 
     rows = [
@@ -30,22 +33,17 @@ def measure_details_html(measure: Measure) -> str:
         ("Response scale", measure.response_scale),
         ("Score range", score_range()),
         ("Subscales", measure.subscales),
+        ("Notes", measure.notes),
         ("Reliability and validity", measure.reliability_note),
         ("Perspective", PERSPECTIVES[measure.perspective]),
         ("Licence", measure.licence),
         ("Source", measure.source),
     ]
     table = "".join(f'<tr><th scope="row">{escape(k)}</th><td>{escape(v)}</td></tr>' for k, v in rows)
-    verdict: Verdict = "info" if measure.fully_verified else "warning"
-    caveat = feedback_box(
-        verdict,
-        f"<p>{escape(measure.confidence)}</p>",
-        title="Verified" if measure.fully_verified else "Not fully verified",
-    )
     return (
         f'<div class="rw-measure"><h4>{escape(measure.abbreviation)}: {escape(measure.name)}</h4>'
         f'<table class="rw-facts"><caption>Facts about {escape(measure.abbreviation)}</caption>{table}</table>'
-        f"{caveat}</div>"
+        "</div>"
     )
 
 
