@@ -16,6 +16,7 @@ from widgets.content.exercises import (
     MultipleChoiceQuestion,
     NumericQuestion,
     SingleChoiceQuestion,
+    all_chapters,
     load_exercises,
 )
 from widgets.logic.grading import (
@@ -26,6 +27,7 @@ from widgets.logic.grading import (
     grade_single_choice,
     parse_number,
     rate_likert,
+    read_numeric_answer,
 )
 
 CHAPTER_01 = load_exercises("01-understanding-recovery")
@@ -277,6 +279,54 @@ class TestGradeNumeric:
     def test_nan_and_infinity_raise_value_error(self, value: float) -> None:
         with pytest.raises(ValueError, match="not a finite number"):
             grade_numeric(self.question, value)
+
+
+ALL_NUMERIC = [q for chapter in all_chapters()[0].values() for q in chapter.questions if isinstance(q, NumericQuestion)]
+_PLACES = {"one decimal place": 1, "two decimal places": 2, "three decimal places": 3}
+
+
+def stated_decimals(question: NumericQuestion) -> int | None:
+    prompt = " ".join(question.prompt.split()).lower()
+    found = {places for words, places in _PLACES.items() if words in prompt}
+    assert len(found) <= 1, question.id
+    return found.pop() if found else None
+
+
+class TestPrecision:
+    sem: NumericQuestion = next(q for q in ALL_NUMERIC if q.id == "07.3")
+    percentage: NumericQuestion = real("01.4", NumericQuestion)
+
+    @pytest.mark.parametrize("typed", ["5,2", "5.2", "5", "5.150", " 5,1 "])
+    def test_an_answer_short_of_two_decimal_places_is_refused_saying_the_precision(self, typed: str) -> None:
+        with pytest.raises(ValueError, match="two decimal places") as refused:
+            read_numeric_answer(self.sem, typed)
+        message = str(refused.value).replace(repr(typed.strip()), "")  # the student's own text is echoed
+        assert "5.15" not in message and "5,15" not in message
+
+    @pytest.mark.parametrize(("typed", "value"), [("5.15", 5.15), ("5,15", 5.15), (" 5.20 ", 5.2), ("-0.07", -0.07)])
+    def test_an_answer_with_two_decimal_places_is_read(self, typed: str, value: float) -> None:
+        assert read_numeric_answer(self.sem, typed) == value
+
+    def test_one_decimal_place_with_a_percent_sign(self) -> None:
+        assert read_numeric_answer(self.percentage, "26,5 %") == 26.5
+        with pytest.raises(ValueError, match="one decimal place"):
+            read_numeric_answer(self.percentage, "26%")
+
+    def test_a_question_without_stated_precision_takes_any(self) -> None:
+        question = numeric_question(3.0, 0.5)
+        assert question.decimals is None
+        assert read_numeric_answer(question, "3") == 3.0 and read_numeric_answer(question, "3,0001") == 3.0001
+
+    def test_not_a_number_is_still_refused_as_such(self) -> None:
+        with pytest.raises(ValueError, match="is not a number"):
+            read_numeric_answer(self.sem, "five")
+
+    @pytest.mark.parametrize("question", ALL_NUMERIC, ids=lambda q: q.id)
+    def test_every_stated_precision_is_in_the_data_and_the_key_meets_it(self, question: NumericQuestion) -> None:
+        assert question.decimals == stated_decimals(question), f"{question.id}: the prompt and `decimals:` disagree"
+        if question.decimals is not None:
+            typed = f"{question.answer:.{question.decimals}f}"
+            assert grade_numeric(question, read_numeric_answer(question, typed)).correct
 
 
 class TestGradeCategorise:

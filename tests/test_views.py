@@ -141,12 +141,28 @@ class TestNumericView:
     def test_the_answer_within_tolerance_is_correct(self, store) -> None:
         question = CHAPTER.question(first(NumericView))
         view = view_for(question, store=store)
-        view.entry.value = str(question.answer + question.tolerance / 2).replace(".", ",")
+        places = question.decimals or 0
+        view.entry.value = f"{question.answer:.{places}f}".replace(".", ",")
         view.check_button.click()
         assert "Correct." in view.feedback.value
-        view.entry.value = str(question.answer + question.tolerance + 1)
+        view.entry.value = f"{question.answer + question.tolerance + 1:.{places}f}"
         view.check_button.click()
         assert "Not quite." in view.feedback.value
+
+    def test_an_answer_short_of_the_stated_precision_is_refused_and_not_saved(self, store) -> None:
+        question = load_exercises("07-is-the-change-real").question("07.3")
+        view = view_for(question, store=store)
+        view.entry.value = "5,2"
+        assert "two decimal places" in view.feedback.value and "Not quite." not in view.feedback.value
+        assert store.latest(question.id) is None
+        view.entry.value = "5.20"
+        assert store.latest(question.id) is not None
+
+    def test_a_saved_answer_is_restored_to_the_stated_precision(self, store) -> None:
+        question = load_exercises("07-is-the-change-real").question("07.3")
+        store.save(question.id, "numeric", {"value": 5.2})
+        view = view_for(question, store=store)
+        assert view.entry.value == "5.20" and "Not quite." in view.feedback.value
 
     def test_typed_html_in_a_bad_number_is_escaped(self, store) -> None:
         view = view_for(CHAPTER.question(first(NumericView)), store=store)
@@ -285,7 +301,7 @@ class TestStoragePanel:
         panel.click()
         link = [w for w in descendants(panel_widget) if isinstance(w, ipw.HTML)][-1].value
         text = self._download(link)
-        assert "My reflection <script>x</script>" in text
+        assert "My reflection &lt;script&gt;x&lt;/script&gt;" in text and "<script>" not in text.split("<!--")[0]
         assert chapter.store is not None and chapter.store.learner_id not in text
         assert "<script>" not in link
 

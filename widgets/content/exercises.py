@@ -95,6 +95,8 @@ class NumericQuestion(_QuestionBase):
     compute: Computation | None = None
     tolerance: float = Field(ge=0, allow_inf_nan=False)
     unit: Text | None = None
+    decimals: int | None = Field(default=None, ge=0, le=6)
+    """The decimal places an answer must be given to, when the prompt asks for a precision."""
     feedback_correct: Text
     feedback_incorrect: Text
 

@@ -36,6 +36,7 @@ __all__ = [
     "grade_single_choice",
     "parse_number",
     "rate_likert",
+    "read_numeric_answer",
 ]
 
 
@@ -163,6 +164,45 @@ def parse_number(text: str) -> float:
     if not _NUMBER.match(cleaned):
         raise ValueError(f"{text.strip()!r} is not a number. Use digits, with a point or comma for decimals.")
     return float(cleaned.replace(",", "."))
+
+
+_PLACES_WORDS = {0: "a whole number", 1: "one decimal place", 2: "two decimal places", 3: "three decimal places"}
+
+
+def places_words(decimals: int) -> str:
+    """``"two decimal places"``: how a question's precision is said to a student."""
+    return _PLACES_WORDS.get(decimals, f"{decimals} decimal places")
+
+
+def read_numeric_answer(question: NumericQuestion, text: str) -> float:
+    """Read a student's answer to ``question``: a number (:func:`parse_number`) given to the precision it asks for.
+
+    When the question carries ``decimals``, the answer must have exactly that many
+    digits after the decimal point or comma (``5.2`` is not an answer to two
+    decimal places; ``5.20`` is). The message names the precision asked for and
+    never the answer.
+
+    Raises
+    ------
+    ValueError
+        With a message fit to show the student.
+    """
+    value = parse_number(text)
+    if question.decimals is None:
+        return value
+    cleaned = text.strip().removesuffix("%").strip().replace(" ", "")
+    given = len(re.split(r"[.,]", cleaned, maxsplit=1)[1]) if re.search(r"[.,]", cleaned) else 0
+    if given != question.decimals:
+        asked = places_words(question.decimals)
+        have = "no decimal places" if given == 0 else places_words(given)
+        how = (
+            "Give a whole number, without a decimal point."
+            if question.decimals == 0
+            else f"Round your result to {asked}: {question.decimals} digit{'s' if question.decimals != 1 else ''} "
+            "after the decimal point or comma, keeping a final zero if there is one."
+        )
+        raise ValueError(f"This question asks for {asked}; {text.strip()!r} has {have}. {how}")
+    return value
 
 
 def grade_numeric(question: NumericQuestion, value: float) -> NumericResult:

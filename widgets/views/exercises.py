@@ -288,7 +288,11 @@ class NumericView(ExerciseView):
         unit = f" ({self.question.unit})" if self.question.unit else ""
         self.entry = ipw.Text(
             value="",
-            placeholder="Type a number, then press Enter",
+            placeholder=(
+                "Type a number, then press Enter"
+                if self.question.decimals is None
+                else f"Type a number to {grading.places_words(self.question.decimals)}, then press Enter"
+            ),
             description=f"Your answer{unit}:",
             continuous_update=False,
             style=_LABEL_STYLE,
@@ -297,12 +301,14 @@ class NumericView(ExerciseView):
         return [self.entry]
 
     def _grade(self) -> tuple[str, Any] | None:
-        value = grading.parse_number(self.entry.value)
+        value = grading.read_numeric_answer(self.question, self.entry.value)
         result = grading.grade_numeric(self.question, value)
         return feedback_box("correct" if result.correct else "incorrect", markdown(result.feedback)), {"value": value}
 
     def _restore(self, answer: Any) -> None:
-        self.entry.value = f"{float(answer['value']):g}"
+        value = float(answer["value"])
+        places = self.question.decimals
+        self.entry.value = f"{value:g}" if places is None else f"{value:.{places}f}"
 
 
 class CategoriseView(ExerciseView):
