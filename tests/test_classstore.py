@@ -211,3 +211,25 @@ def test_a_sqlite_store_damaged_inside_is_refused_before_any_vote_is_written(tmp
     with pytest.raises(ClassStoreError, match="damaged"):
         ClassStore(f"sqlite:///{path}")
     assert path.read_bytes() == bytes(data)
+
+
+def test_forty_open_pages_hold_no_postgresql_connections_and_voting_still_works(postgres_url: str) -> None:
+    """Each page kernel opens its own class store; idle pages must not keep server connections (issue 14, point 3)."""
+    pages = [ClassStore(postgres_url, lecturer_code=CODE) for _ in range(40)]
+    try:
+        for page in pages:
+            page.tally("pg-slots")  # every page has read the board once, as a loaded page does
+        watcher = sa.create_engine(postgres_url, poolclass=sa.pool.NullPool)
+        with watcher.connect() as connection:
+            held = connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).scalar_one()
+        watcher.dispose()
+        assert held <= 3, f"{held} connections held by 40 idle pages"
+        pages[0].set_open("pg-slots", True, code=CODE)
+        for page in pages:
+            page.vote("pg-slots", voter(), "a")
+        assert pages[-1].tally("pg-slots")[1] == {"a": 40}
+    finally:
+        for page in pages:
+            page.close()

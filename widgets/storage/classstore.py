@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from ..logic.polls import PollState
 from .store import default_db_path
@@ -178,8 +179,9 @@ class ClassStore:
             if parsed.get_backend_name() == "sqlite":
                 self.engine = _sqlite_engine(parsed)
             elif parsed.get_backend_name() == "postgresql":
-                # One connection per kernel: every kernel of a class holds one, and PostgreSQL allows 100 by default.
-                self.engine = sa.create_engine(parsed, pool_pre_ping=True, pool_size=1, max_overflow=0, pool_timeout=30)
+                # No pool: a connection is opened per operation and closed after it, so the server's
+                # connections follow the votes in flight, not the pages open (PostgreSQL allows 100 by default).
+                self.engine = sa.create_engine(parsed, poolclass=NullPool)
             else:
                 raise ClassStoreError(
                     f"The class store must be SQLite or PostgreSQL, not {parsed.get_backend_name()!r} ({describe_url(self.url)})."
