@@ -171,6 +171,61 @@ class TestNumericView:
         assert "<img" not in view.feedback.value and "&lt;img" in view.feedback.value
 
 
+class TestGraduatedFeedback:
+    """A first wrong try explains without the answer; the answer comes after a second wrong try or the worked solution."""
+
+    question = load_exercises("07-is-the-change-real").question("07.3")
+
+    def check(self, view, typed: str) -> str:
+        view.entry.value = typed
+        view.check_button.click()
+        return str(view.feedback.value)
+
+    def test_the_answer_appears_only_after_the_second_wrong_try(self, store) -> None:
+        view = view_for(self.question, store=store)
+        first = self.check(view, "5.20")
+        assert "Not quite." in first and "5.15" not in first and "second wrong try" in first
+        view.check_button.click()  # checking the same answer again is not a new try
+        assert "5.15" not in view.feedback.value
+        second = self.check(view, "6.00")
+        assert "Not quite." in second and "The answer:</strong> 5.15 points" in second
+        assert [row.answer["value"] for row in store.history(self.question.id)] == [5.2, 6.0]
+
+    def test_the_answer_is_still_shown_when_the_page_is_opened_again(self, store) -> None:
+        store.save(self.question.id, "numeric", {"value": 5.2})
+        assert "5.15" not in view_for(self.question, store=store).feedback.value
+        store.save(self.question.id, "numeric", {"value": 6.0})
+        assert "5.15 points" in view_for(self.question, store=store).feedback.value
+
+    def test_the_worked_solution_releases_the_answer_in_the_feedback(self, store) -> None:
+        view = view_for(self.question, store=store)
+        view.solution_button.click()
+        assert "5.15 points" in self.check(view, "5.20")
+
+    def test_without_a_store_the_tries_are_counted_in_the_session(self) -> None:
+        view = view_for(self.question, store=None)
+        assert "5.15" not in self.check(view, "5.20")
+        assert "5.15 points" in self.check(view, "5.30")
+
+    def test_a_first_wrong_sorting_never_names_where_a_wrong_statement_belongs(self, store) -> None:
+        question = CHAPTER.question(first(CategoriseView))
+        view = view_for(question, store=store)
+        wrong = {s.id: next(c.id for c in question.categories if c.id != s.category) for s in question.statements}
+        labels = {c.id: c.label for c in question.categories}
+        for statement in question.statements:
+            view.dropdowns[statement.id].value = wrong[statement.id]
+        view.check_button.click()
+        first_try = view.feedback.value
+        assert "✘ not right" in first_try and "It belongs in" not in first_try and "second wrong try" in first_try
+        for statement in question.statements:
+            assert statement.feedback[:40] not in first_try
+        view.dropdowns[question.statements[0].id].value = None  # a second, different, still wrong sorting
+        view.check_button.click()
+        second_try = view.feedback.value
+        for statement in question.statements:
+            assert f"It belongs in: {labels[statement.category]}" in second_try.replace("&#x27;", "'")
+
+
 class TestCategoriseView:
     def test_every_statement_sorted_right_scores_full_marks_and_is_restored(self, store) -> None:
         question = CHAPTER.question(first(CategoriseView))

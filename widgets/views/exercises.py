@@ -26,6 +26,8 @@ from ..content.exercises import (
     SingleChoiceQuestion,
 )
 from ..logic import charts, grading
+from ..logic.attempts import attempts
+from ..logic.feedback import categorise_feedback, numeric_feedback
 from ..logic.kinds import FIT_ERRORS, kind_of
 from ..logic.markup import STYLE, Verdict, escape, feedback_box, markdown, notice
 from ..logic.records import SavedAnswer
@@ -89,6 +91,16 @@ class AnswerSlot:
             self.status.value = notice("error", str(error))
             return None
 
+    def history(self) -> list[SavedAnswer]:
+        """Every answer given to this activity, oldest first (empty without a store or when it cannot be read)."""
+        if self.store is None:
+            return []
+        try:
+            return self.store.history(self.question_id)
+        except StoreError as error:
+            self.status.value = notice("error", str(error))
+            return []
+
     def shown(self, saved: SavedAnswer, what: str) -> None:
         """Say that ``what`` (e.g. "Your answer") from ``saved`` is on the page."""
         self.status.value = f'<p class="rw-id">{escape(what)} from {escape(when(saved))} is shown.</p>'
@@ -131,6 +143,9 @@ class ExerciseView:
         self.solution_button.layout.display = None if question.solution else "none"
         self.extra = ipw.HTML("")
         self._hints_shown = 0
+        self._given: list[Any] = []
+        """The answers given so far, oldest first (the store's rows, then this session's): the tries."""
+        self._solution_shown = False
         self.slot = AnswerSlot(store, question.id, question.type, self.status)
         self.controls: list[ipw.Widget] = self._build()
         buttons = ipw.HBox([self.check_button, *self._extra_buttons(), self.hint_button, self.solution_button])
@@ -175,12 +190,21 @@ class ExerciseView:
     """True where the feedback itself tells the learner their answer was saved (a reflection)."""
 
     def _save(self, answer: Any) -> bool:
+        if not self._given or self._given[-1] != answer:
+            self._given.append(answer)
         return self.slot.save(answer)
 
+    def _wrong_tries(self, answer: Any) -> int:
+        """Wrong tries so far, counting ``answer`` as a new try unless it repeats the last one."""
+        given = self._given if self._given and self._given[-1] == answer else [*self._given, answer]
+        return attempts(self.question, given).wrong
+
     def _load_saved(self) -> None:
-        saved = self.slot.latest()
-        if saved is None:
+        history = self.slot.history()
+        if not history:
             return
+        self._given = [row.answer for row in history]
+        saved = history[-1]
         self.slot.remember(saved.answer)
         try:
             kind_of(self.question).parse(self.question, saved.answer)  # raises if it no longer fits the question
@@ -207,6 +231,7 @@ class ExerciseView:
             self.hint_button.disabled = True
 
     def _on_solution(self) -> None:
+        self._solution_shown = True
         if self.question.solution:
             self.extra.value = feedback_box("info", markdown(self.question.solution), title="Worked solution")
 
@@ -303,7 +328,9 @@ class NumericView(ExerciseView):
     def _grade(self) -> tuple[str, Any] | None:
         value = grading.read_numeric_answer(self.question, self.entry.value)
         result = grading.grade_numeric(self.question, value)
-        return feedback_box("correct" if result.correct else "incorrect", markdown(result.feedback)), {"value": value}
+        answer = {"value": value}
+        wrong = self._wrong_tries(answer)
+        return numeric_feedback(self.question, result, wrong_tries=wrong, solution_shown=self._solution_shown), answer
 
     def _restore(self, answer: Any) -> None:
         value = float(answer["value"])
@@ -343,18 +370,10 @@ class CategoriseView(ExerciseView):
             self.feedback.value = notice("warning", "Choose a category for at least one statement first.")
             return None
         result = grading.grade_categorise(self.question, placements)
-        rows = "".join(
-            f"<li><strong>{'✔ right' if item.correct else ('– not sorted' if item.chosen_label is None else '✘ not right')}"
-            f":</strong> {escape(item.text)}"
-            f"{'' if item.chosen_label is None else ' → ' + escape(item.chosen_label)}"
-            f"{'<br>' + markdown(item.feedback) if item.chosen_label is not None else ''}</li>"
-            for item in result.statements
-        )
-        verdict: Verdict = "correct" if result.correct else ("partly" if result.score else "incorrect")
-        body = f"<p>Score: {result.score} of {result.total}.</p><ul>{rows}</ul>"
-        return feedback_box(verdict, body, title=f"{result.score} of {result.total} sorted correctly."), {
-            "placements": placements
-        }
+        answer = {"placements": placements}
+        wrong = self._wrong_tries(answer)
+        html = categorise_feedback(self.question, result, wrong_tries=wrong, solution_shown=self._solution_shown)
+        return html, answer
 
     def _restore(self, answer: Any) -> None:
         for statement_id, category in answer["placements"].items():
