@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -156,3 +160,41 @@ def test_any_bytes_give_a_result_or_an_upload_error(data: bytes) -> None:
         read_responses(data, QPR15)
     except UploadError:
         pass
+
+
+class TestHostileFiles:
+    """Issue 14, point 6: headers are checked before pandas parses; the scored download runs no formula."""
+
+    @pytest.mark.parametrize("names", [50_000, 12_500])
+    def test_a_header_of_repeated_names_is_refused_before_parsing_in_well_under_a_second(self, names: int) -> None:
+        data = ("person_id," + ",".join(["qpr15_01"] * names) + "\nA,1\n").encode()
+        started = time.perf_counter()
+        with pytest.raises(UploadError, match="columns; at most 100"):
+            score(data)
+        assert time.perf_counter() - started < 0.25
+
+    def test_a_name_twice_is_refused_with_its_name(self) -> None:
+        with pytest.raises(UploadError, match="'qpr15_03' appears twice"):
+            score(csv_of(row("A", "baseline", GOOD) + ",2", header=HEADER + ",qpr15_03"))
+
+    def test_a_blank_first_line_does_not_hide_the_header(self) -> None:
+        result = score(b"\n" + csv_of(row("A", "baseline", GOOD)))
+        assert len(result.scores) == 1
+
+    def test_the_scored_download_neutralises_formulas_and_keeps_negative_numbers(self) -> None:
+        ids = ['=HYPERLINK("http://evil.example","x")', "+1+1", "@SUM(1)", "-2", "P5", "P6"]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["person_id", "timepoint", *ITEMS])
+        for index, person in enumerate(ids):
+            writer.writerow([person, "baseline", *[1 + index % 3] * 15])
+            writer.writerow([person, "12_months", *[3 - index % 3] * 15])
+        result = score(buffer.getvalue().encode())
+        assert result.changes is not None and (result.changes["rci"] < 0).any()
+        rows = list(csv.DictReader(io.StringIO(results_csv(result, "total").decode())))
+        written = {r["person_id"] for r in rows}
+        assert written == {"'" + ids[0], "'+1+1", "'@SUM(1)", "'-2", "P5", "P6"}
+        for cell in (value for r in rows for value in r.values()):
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+        negatives = [float(r["rci"]) for r in rows if r["rci"].startswith("-")]
+        assert negatives and all(value < 0 for value in negatives)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from ...content.instruments import load_instruments
 from ...content.loading import data_path
+from ..csvsafe import frame_to_csv_bytes
 from .scoring import score_frame
 
 __all__ = ["COHORT_SEED", "ITEM_COLUMNS", "cohort_path", "qpr15_cohort", "sha256_of"]
@@ -82,7 +83,8 @@ def cohort_path() -> Path:
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The frame as CSV with every text cell safe to open in a spreadsheet (see :mod:`widgets.logic.csvsafe`)."""
+    return frame_to_csv_bytes(frame)
 
 
 def sha256_of(data: bytes) -> str:

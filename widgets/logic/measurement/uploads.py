@@ -20,14 +20,17 @@ import numpy as np
 import pandas as pd
 
 from ...content.instruments import Instrument
+from ..csvsafe import frame_to_csv_bytes
 from . import psychometrics
 from .scoring import score_frame
 
 __all__ = [
+    "MAX_COLUMNS",
     "MAX_UPLOAD_BYTES",
     "RowProblem",
     "UploadError",
     "UploadResult",
+    "check_header",
     "decode_upload",
     "listed",
     "read_responses",
@@ -37,6 +40,8 @@ __all__ = [
 
 MAX_UPLOAD_BYTES = 2_000_000
 """Files larger than this (about 2 MB, some 40,000 QPR-15 rows) are refused."""
+MAX_COLUMNS = 100
+"""A first line naming more columns than this is refused before the file is parsed."""
 BASELINE = "baseline"
 
 
@@ -78,6 +83,44 @@ def decode_upload(data: bytes, max_bytes: int) -> str:
         raise UploadError(f"The file is not UTF-8 text (byte {error.start}). Save it as CSV (UTF-8).") from None
 
 
+def check_header(text: str, *, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[str]:
+    """The first line's column names, checked before the file is parsed; raises :class:`UploadError` if unusable.
+
+    Only the first record is read (linear in its length), so a hostile header (say 50,000
+    repeated names, which ``pandas.read_csv`` takes quadratic time over) is refused at once:
+    more than :data:`MAX_COLUMNS` names, a name twice, a required name missing, or a name
+    that is neither required nor optional.
+
+    >>> check_header("person_id,x\\n1,2", required=("person_id",))
+    Traceback (most recent call last):
+    ...
+    widgets.logic.measurement.uploads.UploadError: Unknown column(s): 'x'. Remove or rename them.
+    """
+    try:
+        first = next((record for record in csv.reader(io.StringIO(text, newline="")) if record), [])
+        names = [name.strip() for name in first]
+    except csv.Error as error:
+        raise UploadError(f"The first line could not be read as CSV: {error}") from None
+    if len(names) > MAX_COLUMNS:
+        raise UploadError(
+            f"The first line names {len(names):,} columns; at most {MAX_COLUMNS} are allowed, so the file was not read."
+        )
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise UploadError(f"The column name {name[:40]!r} appears twice in the first line.")
+        seen.add(name)
+    missing = [column for column in required if column not in seen]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+        expected = required[0] if len(required) < 3 else f"{required[0]} and {required[1]} ... {required[-1]}"
+        raise UploadError(f"Missing column(s): {shown}. The first line must name {expected}.")
+    unknown = [name for name in names if name not in {*required, *optional}]
+    if unknown:
+        raise UploadError(f"Unknown column(s): {', '.join(repr(c[:40]) for c in unknown[:5])}. Remove or rename them.")
+    return names
+
+
 def read_responses(
     data: bytes, instrument: Instrument, *, max_bytes: int = MAX_UPLOAD_BYTES
 ) -> tuple[pd.DataFrame, tuple[RowProblem, ...], int]:
@@ -95,22 +138,16 @@ def read_responses(
         Too large, empty, not UTF-8, not CSV, or a required column missing or an unknown one present.
     """
     text = decode_upload(data, max_bytes)
+    items = list(instrument.item_ids)
+    names = check_header(text, required=("person_id", *items), optional=("timepoint",))
     try:
         raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error, ValueError) as error:
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise UploadError(f"The file could not be read as CSV: {first}") from None
     raw.columns = [str(column).strip() for column in raw.columns]
-    items = list(instrument.item_ids)
-    missing = [column for column in ("person_id", *items) if column not in raw.columns]
-    if missing:
-        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-        raise UploadError(f"Missing column(s): {shown}. The first line must name person_id and {items[0]} ... {items[-1]}.")
-    unknown = [column for column in raw.columns if column not in {"person_id", "timepoint", *items}]
-    if unknown:
-        raise UploadError(f"Unknown column(s): {', '.join(repr(c) for c in unknown[:5])}. Remove or rename them.")
-    if raw.columns.duplicated().any():
-        raise UploadError("A column name appears twice in the first line.")
+    if list(raw.columns) != names:  # the parser took another line as the header than the check did
+        raise UploadError("The first line could not be read as the column names. Make it the header line.")
     raw.index = pd.RangeIndex(2, len(raw) + 2)  # line numbers: the header is line 1
     if "timepoint" not in raw.columns:
         raw["timepoint"] = BASELINE
@@ -219,4 +256,4 @@ def results_csv(result: UploadResult, score_id: str) -> bytes:
     table = result.scores.rename(columns={score_id: "score", f"{score_id}_missing": "items_missing"})
     if result.changes is not None:
         table = table.merge(result.changes[["person_id", "rci", "change_class"]], on="person_id", how="left")
-    return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return frame_to_csv_bytes(table)
