@@ -17,10 +17,14 @@ from widgets.logic.polls import PollState, poll_options, tally_html
 from widgets.storage.classstore import ClassStore, ClassStoreError
 from widgets.views import polls as polls_views
 from widgets.views.polls import (
+    FALLBACK_TICKS,
     MAX_WRONG_CODES,
     PollBoard,
+    PollPage,
     PollView,
+    VoterIdentity,
     chime_explorer,
+    class_poll,
     poll_board,
 )
 from widgets.views.ticker import REFRESH_SECONDS, Ticker
@@ -28,10 +32,25 @@ from widgets.views.ticker import REFRESH_SECONDS, Ticker
 CODE = LECTURER_CODE
 
 
+@pytest.fixture(autouse=True)
+def fresh_kernel(monkeypatch: pytest.MonkeyPatch) -> VoterIdentity:
+    """Each test is a fresh kernel: its voter is not yet fixed."""
+    identity = VoterIdentity()
+    monkeypatch.setattr(polls_views, "KERNEL_VOTER", identity)
+    return identity
+
+
+def student(poll_id: str, store: ClassStore, browser: str | None = None) -> PollView:
+    """A student's page in its own kernel; its browser sends ``browser`` (a fresh id by default)."""
+    poll = load_polls()[poll_id]
+    view = PollView(poll, poll_options(poll, load_frameworks()), store, identity=VoterIdentity())
+    view.browser.browser_id = browser or uuid.uuid4().hex
+    return view
+
+
 @pytest.fixture
 def poll_view(class_store: ClassStore) -> PollView:
-    poll = load_polls()["chime-hardest"]
-    return PollView(poll, poll_options(poll, load_frameworks()), class_store)
+    return student("chime-hardest", class_store)
 
 
 def text(html: str) -> str:
@@ -140,20 +159,141 @@ def test_the_browser_id_is_used_when_well_formed_and_a_returning_browser_sees_it
     poll = load_polls()["chime-hardest"]
     options = poll_options(poll, load_frameworks())
     class_store.set_open(poll.id, True, code=CODE)
-    first = PollView(poll, options, class_store)
+    first = PollView(poll, options, class_store, identity=VoterIdentity())
     first.browser.browser_id = "not an id"
-    assert first.voter_id != "not an id"
+    assert first.voter_id is None
     browser = uuid.uuid4().hex
     first.browser.browser_id = browser
     assert first.voter_id == browser
     first.choice.value = "chime-empowerment"
     first.cast()
-    again = PollView(poll, options, class_store)  # the same browser after a reload: a new kernel
+    again = PollView(poll, options, class_store, identity=VoterIdentity())  # the same browser after a reload: a new kernel
     assert again.choice.value is None
     again.browser.browser_id = browser
     assert again.choice.value == "chime-empowerment" and "Your vote" in again.status.value
     again.cast()
     assert class_store.tally(poll.id)[1] == {"chime-empowerment": 1}
+
+
+def test_a_vote_is_not_sent_before_the_browser_id_so_a_reload_always_shows_it(class_store: ClassStore) -> None:
+    """Before, a vote cast before the browser's id arrived was kept under the kernel's id: after a reload, no message."""
+    poll = load_polls()["chime-hardest"]
+    options = poll_options(poll, load_frameworks())
+    class_store.set_open(poll.id, True, code=CODE)
+    page = PollView(poll, options, class_store, identity=VoterIdentity())
+    assert page.vote_button.disabled and "Connecting" in page.tally.value
+    page.choice.value = "chime-hope"
+    page.cast()
+    assert "still connecting" in page.status.value and class_store.tally(poll.id)[1] == {}
+    browser = uuid.uuid4().hex
+    page.browser.browser_id = browser
+    assert not page.vote_button.disabled
+    page.cast()
+    assert class_store.tally(poll.id)[1] == {"chime-hope": 1}
+    for _reload in range(3):
+        again = PollView(poll, options, class_store, identity=VoterIdentity())
+        again.browser.browser_id = browser
+        assert again.choice.value == "chime-hope" and "Your vote: <strong>Hope and optimism" in again.status.value
+
+
+def test_a_browser_that_never_sends_an_id_can_still_vote_after_a_few_refreshes(class_store: ClassStore) -> None:
+    poll = load_polls()["chime-hardest"]
+    class_store.set_open(poll.id, True, code=CODE)
+    page = PollView(poll, poll_options(poll, load_frameworks()), class_store, identity=VoterIdentity())
+    for _ in range(FALLBACK_TICKS):
+        page._tick()
+    assert not page.vote_button.disabled and "did not give the page an id" in page.status.value
+    page.choice.value = "chime-meaning"
+    page.cast()
+    assert class_store.tally(poll.id)[1] == {"chime-meaning": 1}
+
+
+def test_a_forged_browser_id_never_adds_a_voter(class_store: ClassStore, fresh_kernel: VoterIdentity, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 14 point 4: from one page, setting the synced trait to new values and voting cast 100 votes."""
+    poll = load_polls()["chime-hardest"]
+    options = poll_options(poll, load_frameworks())
+    class_store.set_open(poll.id, True, code=CODE)
+    page = PollView(poll, options, class_store)  # this kernel's voter
+    first = uuid.uuid4().hex
+    page.browser.browser_id = first
+    for n, choice in enumerate(["chime-hope", "chime-identity", "chime-meaning"] * 10):
+        page.browser.browser_id = uuid.uuid4().hex if n else first
+        page.choice.value = choice
+        page.cast()
+    other = PollView(poll, options, class_store)  # a second view in the same kernel is the same voter
+    other.browser.browser_id = uuid.uuid4().hex
+    other.choice.value = "chime-empowerment"
+    other.cast()
+    assert class_store.tally(poll.id)[1] == {"chime-empowerment": 1}
+    assert page.voter_id == other.voter_id == first and fresh_kernel.ignored >= 29
+    assert "Ignored a browser's attempt to change this page's voter id" in caplog.text and first not in caplog.text
+    assert class_store.my_vote(poll.id, first) == "chime-empowerment"
+
+
+def test_a_new_round_clears_a_stale_vote_and_asks_again(class_store: ClassStore) -> None:
+    """Before, a page left open after "Start a new round" still said "Your vote: ..." with the option ticked."""
+    board = PollBoard(load_polls(), load_frameworks(), class_store)
+    board.picker.value = "chime-hardest"
+    board.code.value = CODE
+    board.open_button.click()
+    page = student("chime-hardest", class_store)
+    page.choice.value = "chime-identity"
+    page.vote_button.click()
+    reloaded = student("chime-hardest", class_store, browser=page.voter_id)
+    assert "Your vote" in reloaded.status.value
+    board.reset_button.click()
+    for view in (page, reloaded):
+        view.refresh()  # the ticker's next refresh
+        assert view.choice.value is None and "Your vote" not in view.status.value and "Vote saved" not in view.status.value
+        assert "round 2" in view.status.value and "after you vote" in view.tally.value and not view.vote_button.disabled
+    assert class_store.tally("chime-hardest")[1] == {}
+    page.choice.value = "chime-hope"
+    page.vote_button.click()
+    assert class_store.tally("chime-hardest") == (PollState("chime-hardest", True, 2), {"chime-hope": 1})
+    board.refresh()
+    assert "1 vote" in text(board.tally.value) and "round 2" in text(board.tally.value)
+
+
+# ---------------------------------------------------------------- the students' poll page
+
+
+def test_every_poll_the_board_offers_can_be_answered_on_the_students_page(class_store: ClassStore) -> None:
+    """Before, only chime-hardest had a page where students could vote; the board offered three polls."""
+    polls = load_polls()
+    board = PollBoard(polls, load_frameworks(), class_store)
+    board.code.value = CODE
+    page = PollPage(polls, load_frameworks(), class_store, identity=VoterIdentity())
+    assert "No poll is open" in page.message.value and not page.body.children
+    offered = [value for _label, value in board.picker.options]
+    assert offered == list(polls)
+    for poll_id in offered:
+        board.picker.value = poll_id
+        board.open_button.click()
+        page.refresh()
+        assert list(page.views) == [poll_id] and "No poll is open" not in page.message.value
+        view = page.views[poll_id]
+        view.browser.browser_id = uuid.uuid4().hex
+        view.choice.value = view.options[-1].id
+        view.vote_button.click()
+        assert "Vote saved" in view.status.value
+        board.refresh()
+        assert "1 vote" in text(board.tally.value)
+        board.close_button.click()
+        page.refresh()
+        page.views[poll_id].refresh()  # each view's own refresh, on the same tick
+        assert list(page.views) == [poll_id] and "Closed: not taking votes" in page.views[poll_id].tally.value
+    voter = page.identity.voter_id
+    assert voter is not None and all(class_store.my_vote(p, voter) is not None for p in offered)
+    page.close()
+
+
+def test_the_poll_page_entry_point_builds_and_says_why_without_a_store(tmp_path: Path) -> None:
+    box = class_poll(url=f"sqlite:///{tmp_path / 'class.sqlite3'}")
+    assert any("No poll is open" in str(getattr(w, "value", "")) for w in descendants(box))
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    broken = class_poll(url=f"sqlite:///{blocker / 'sub' / 'class.sqlite3'}")
+    assert any("The class poll is not available" in str(getattr(w, "value", "")) for w in descendants(broken))
 
 
 def test_a_store_that_fails_is_a_message_not_a_traceback(poll_view: PollView, class_store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
