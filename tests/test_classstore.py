@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import secrets
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from widgets.logic.polls import PollState
 from widgets.storage.classstore import (
     ClassStore,
     ClassStoreError,
+    CodeLocked,
     PollClosed,
     WrongCode,
     class_store_url,
@@ -45,7 +47,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield url
     engine = sa.create_engine(url)
     with engine.begin() as connection:  # each test starts from empty tables
-        connection.exec_driver_sql("DROP TABLE IF EXISTS votes, polls")
+        connection.exec_driver_sql("DROP TABLE IF EXISTS votes, polls, code_tries")
     engine.dispose()
 
 
@@ -233,3 +235,63 @@ def test_forty_open_pages_hold_no_postgresql_connections_and_voting_still_works(
     finally:
         for page in pages:
             page.close()
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_wrong_codes_are_counted_per_poll_in_the_store_so_a_reload_gives_no_new_tries(store_url: str) -> None:
+    """Issue 14, point 5: each page kernel opens its own store; the count and the lock are shared."""
+    clock = FakeClock()
+    first_page = ClassStore(store_url, lecturer_code=CODE, clock=clock)
+    for tries_left in (4, 3, 2, 1):
+        with pytest.raises(WrongCode, match=f"{tries_left} tr"):
+            first_page.set_open("p", True, code="guess-guess")
+    with pytest.raises(CodeLocked, match="30 seconds"):
+        first_page.reset("p", code="guess-guess")
+    first_page.close()
+    reloaded = ClassStore(store_url, lecturer_code=CODE, clock=clock)  # the page reloaded: a new kernel, a new store
+    with pytest.raises(CodeLocked, match="30 more seconds"):
+        reloaded.set_open("p", True, code=CODE)  # even the right code waits for the lock
+    assert reloaded.state("p") == PollState("p", False, 1)
+    reloaded.set_open("other-poll", True, code=CODE)  # the count is per poll
+    clock.now += 31
+    with pytest.raises(CodeLocked, match="60 seconds"):  # one more wrong code: the lock doubles
+        reloaded.set_open("p", True, code="guess-again")
+    clock.now += 61
+    assert reloaded.set_open("p", True, code=CODE).is_open  # the right code works once the lock ends
+    with pytest.raises(WrongCode, match="4 tries left"):  # ... and starts the count afresh
+        reloaded.set_open("p", False, code="guess-guess")
+    reloaded.close()
+
+
+def test_the_lock_is_capped(class_store: ClassStore) -> None:
+    clock = FakeClock()
+    class_store._clock = clock
+    for _ in range(20):
+        clock.now += 10_000
+        with pytest.raises(WrongCode):
+            class_store.set_open("p", True, code="guess-guess")
+    with pytest.raises(CodeLocked, match="600 more seconds"):
+        class_store.set_open("p", True, code="seminar-code-7")
+
+
+@pytest.mark.parametrize("short", ["1234567", "abc", "  river1  "])
+def test_a_lecturer_code_shorter_than_8_characters_turns_the_controls_off(tmp_path: Path, short: str) -> None:
+    store = ClassStore(f"sqlite:///{tmp_path / 'class.sqlite3'}", lecturer_code=short)
+    assert not store.has_lecturer_code
+    with pytest.raises(WrongCode, match="shorter than 8 characters"):
+        store.set_open("p", True, code=short)
+    assert store.state("p") == PollState("p", False, 1)
+    assert ClassStore(f"sqlite:///{tmp_path / 'class.sqlite3'}", lecturer_code="a1b2c3d4").has_lecturer_code
+
+
+def test_present_makes_a_code_of_at_least_8_characters() -> None:
+    source = (Path(__file__).parents[1] / "tasks.py").read_text()
+    assert 'env["RECOVERY_LECTURER_CODE"] = secrets.token_hex(4)' in source  # 4 bytes: 8 hex characters
+    assert len(secrets.token_hex(4)) >= 8

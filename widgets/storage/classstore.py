@@ -13,15 +13,21 @@ SQLAlchemy Core schema serves both back ends:
 A vote is keyed by (poll, round, voter): voting again replaces that voter's vote,
 so nobody is counted twice. Resetting a poll starts a new round and keeps the old
 votes. Opening, closing and resetting need the lecturer code,
-``$RECOVERY_LECTURER_CODE``; without it the controls refuse every code.
+``$RECOVERY_LECTURER_CODE`` (at least 8 characters); without one, or with a shorter
+one, the controls refuse every code. Wrong codes are counted in the store per poll,
+so every page and every reload shares one count: after :data:`FREE_TRIES` wrong codes
+the poll's controls refuse every code for 30 seconds, doubling with each further wrong
+code up to :data:`MAX_LOCK_SECONDS`.
 """
 
 from __future__ import annotations
 
 import hmac
+import math
 import os
 import re
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +42,7 @@ from sqlalchemy.pool import NullPool
 from ..logic.polls import PollState
 from .store import default_db_path
 
-__all__ = ["CODE_VAR", "PATH_VAR", "URL_VAR", "ClassStore", "ClassStoreError", "PollClosed", "WrongCode", "class_store_url", "code_matches", "describe_url", "valid_voter_id"]
+__all__ = ["CODE_VAR", "FREE_TRIES", "MAX_LOCK_SECONDS", "MIN_CODE_LENGTH", "PATH_VAR", "URL_VAR", "ClassStore", "ClassStoreError", "CodeLocked", "PollClosed", "WrongCode", "class_store_url", "code_matches", "describe_url", "valid_voter_id"]
 
 
 URL_VAR = "RECOVERY_CLASS_DB_URL"
@@ -46,6 +52,20 @@ PATH_VAR = "RECOVERY_CLASS_DB"
 
 
 CODE_VAR = "RECOVERY_LECTURER_CODE"
+
+
+MIN_CODE_LENGTH = 8
+"""A lecturer code shorter than this turns the controls off (``tasks.py present`` makes 8 hex characters)."""
+
+
+FREE_TRIES = 5
+"""Wrong lecturer codes allowed per poll before its controls are locked for a while."""
+
+
+FIRST_LOCK_SECONDS = 30.0
+
+
+MAX_LOCK_SECONDS = 600.0
 
 
 _VOTER_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -78,12 +98,25 @@ votes = sa.Table(
 )
 
 
+code_tries = sa.Table(
+    "code_tries",
+    metadata,
+    sa.Column("poll_id", sa.String(64), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("locked_until", sa.Float, nullable=False),
+)
+
+
 class ClassStoreError(RuntimeError):
     """The class store cannot be reached or used; the message says why and what to do."""
 
 
 class WrongCode(ClassStoreError):
     """A lecturer control was used without the right lecturer code."""
+
+
+class CodeLocked(WrongCode):
+    """Too many wrong lecturer codes for this poll; every code is refused until the lock ends."""
 
 
 class PollClosed(ClassStoreError):
@@ -171,9 +204,12 @@ class ClassStore:
     :class:`ClassStoreError` with a message a lecturer can act on.
     """
 
-    def __init__(self, url: str | None = None, *, lecturer_code: str | None = None) -> None:
+    def __init__(
+        self, url: str | None = None, *, lecturer_code: str | None = None, clock: Callable[[], float] = time.time
+    ) -> None:
         self.url = url or class_store_url()
         self._code = os.environ.get(CODE_VAR) if lecturer_code is None else lecturer_code
+        self._clock = clock
         try:
             parsed = sa.make_url(self.url)
             if parsed.get_backend_name() == "sqlite":
@@ -215,7 +251,8 @@ class ClassStore:
 
     @property
     def has_lecturer_code(self) -> bool:
-        return bool(self._code)
+        """True when a lecturer code long enough to use is set."""
+        return len((self._code or "").strip()) >= MIN_CODE_LENGTH
 
     @contextmanager
     def _failures(self, action: str) -> Iterator[None]:
@@ -294,14 +331,55 @@ class ClassStore:
 
     # ---------------------------------------------------------------- lecturer
 
-    def _require(self, code: str) -> None:
+    def _require(self, poll_id: str, code: str) -> None:
+        """Refuse unless ``code`` is the lecturer code and the poll is not locked; count a wrong code in the store."""
         if not self._code:
             raise WrongCode(
                 f"Lecturer controls are off: no lecturer code was set. Start the dashboards with ${CODE_VAR} set "
                 "(python3 tasks.py present sets one and prints it)."
             )
-        if not code_matches(code, self._code):
-            raise WrongCode("That lecturer code is not right; nothing was changed.")
+        if not self.has_lecturer_code:
+            raise WrongCode(
+                f"Lecturer controls are off: the lecturer code set in ${CODE_VAR} is shorter than {MIN_CODE_LENGTH} "
+                "characters, so it could be guessed. Set a longer one (python3 tasks.py present makes one)."
+            )
+        refusal: WrongCode | None = None
+        with self._transaction("check the lecturer code in") as connection:
+            now = self._clock()
+            row = connection.execute(
+                sa.select(code_tries.c.failures, code_tries.c.locked_until).where(code_tries.c.poll_id == poll_id)
+            ).first()
+            if row is not None and row.locked_until > now:
+                wait = math.ceil(row.locked_until - now)
+                raise CodeLocked(
+                    f"Too many wrong lecturer codes for this poll: every code is refused for {wait} more seconds "
+                    "(reloading the page does not change this). Nothing was changed."
+                )
+            if code_matches(code, self._code):
+                if row is not None and row.failures:
+                    connection.execute(code_tries.update().where(code_tries.c.poll_id == poll_id).values(failures=0, locked_until=0.0))
+                return
+            insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(code_tries).values(
+                poll_id=poll_id, failures=1, locked_until=0.0
+            )
+            connection.execute(
+                insert.on_conflict_do_update(index_elements=[code_tries.c.poll_id], set_={"failures": code_tries.c.failures + 1})
+            )
+            failures = connection.execute(sa.select(code_tries.c.failures).where(code_tries.c.poll_id == poll_id)).scalar_one()
+            if failures >= FREE_TRIES:
+                lock = min(MAX_LOCK_SECONDS, FIRST_LOCK_SECONDS * 2 ** min(failures - FREE_TRIES, 20))
+                connection.execute(code_tries.update().where(code_tries.c.poll_id == poll_id).values(locked_until=now + lock))
+                refusal = CodeLocked(
+                    f"That lecturer code is not right; nothing was changed. After {failures} wrong codes this poll's "
+                    f"controls refuse every code for {lock:.0f} seconds."
+                )
+            else:
+                left = FREE_TRIES - failures
+                refusal = WrongCode(
+                    f"That lecturer code is not right; nothing was changed ({left} {'try' if left == 1 else 'tries'} left "
+                    "before this poll's controls are locked for a while)."
+                )
+        raise refusal  # after the count is committed
 
     def _upsert_state(self, connection: Connection, poll_id: str, *, is_open: bool, round_: int) -> None:
         values = {"poll_id": poll_id, "is_open": is_open, "round": round_, "changed_at": _now()}
@@ -315,7 +393,7 @@ class ClassStore:
 
     def set_open(self, poll_id: str, is_open: bool, *, code: str) -> PollState:
         """Open or close a poll (lecturer code needed). Closing keeps the votes."""
-        self._require(code)
+        self._require(poll_id, code)
         with self._transaction("change a poll in") as connection:
             state = self._state(connection, poll_id)
             self._upsert_state(connection, poll_id, is_open=is_open, round_=state.round)
@@ -323,7 +401,7 @@ class ClassStore:
 
     def reset(self, poll_id: str, *, code: str) -> PollState:
         """Start a new, empty round (lecturer code needed); earlier rounds stay in the store. Open stays open."""
-        self._require(code)
+        self._require(poll_id, code)
         with self._transaction("reset a poll in") as connection:
             state = self._state(connection, poll_id)
             self._upsert_state(connection, poll_id, is_open=state.is_open, round_=state.round + 1)
