@@ -17,8 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.widget_tree import page_state
-from widgets.content.exercises import load_exercises
-from widgets.logic.export import DATA_MARKER, EXPORT_SCHEMA_VERSION
+from widgets.content.exercises import SingleChoiceQuestion, load_exercises
+from widgets.logic.attempts import with_tries
+from widgets.logic.export import DATA_MARKER, EXPORT_SCHEMA_VERSION, answers_sha256
 from widgets.logic.portfolio import (
     CLASS_ANSWER_KINDS,
     MAX_IMPORT_BYTES,
@@ -242,8 +243,42 @@ class TestParseExportAndImport:
         assert rows(filled) == before
 
     def test_another_schema_version_is_refused_and_nothing_changes(self, filled: AnswerStore, empty: AnswerStore) -> None:
-        text = export_markdown(filled.all_latest(), CHAPTERS).replace('"schema_version": 1', '"schema_version": 2')
-        self._refused(empty, text, r"format version is 2; this workbook reads version 1 only")
+        text = export_markdown(filled.all_latest(), CHAPTERS).replace('"schema_version": 2', '"schema_version": 3')
+        self._refused(empty, text, r"format version is 3; this workbook reads versions 1 and 2 only")
+
+    def test_a_version_1_file_from_before_tries_were_counted_is_still_read(self, empty: AnswerStore) -> None:
+        records = [{"question_id": "01.4", "kind": "numeric", "answer": {"value": 26.5}, "saved_at": "2025-01-02T03:04:05+00:00"}]
+        block = {"format": "recovery-workbook", "schema_version": 1, "exported_at": "2025-01-02T03:04:05+00:00",
+                 "answers": records, "answers_sha256": answers_sha256(records)}  # fmt: skip
+        imported = parse_export(f"# Old log\n\n<!-- {DATA_MARKER} {json.dumps(block)} -->\n")
+        assert imported.schema_version == 1
+        assert imported.answers == (SavedAnswer("01.4", "numeric", {"value": 26.5}, "2025-01-02T03:04:05+00:00"),)
+        assert empty.import_answers(imported.answers) == 1
+
+    def test_a_version_1_file_with_tries_is_refused(self, empty: AnswerStore) -> None:
+        records = [{"question_id": "01.4", "kind": "numeric", "answer": {"value": 26.5}, "saved_at": "2025-01-02T03:04:05+00:00",
+                    "tries": 2, "first_try_correct": False}]  # fmt: skip
+        block = {"format": "recovery-workbook", "schema_version": 1, "exported_at": "2025-01-02T03:04:05+00:00",
+                 "answers": records, "answers_sha256": answers_sha256(records)}  # fmt: skip
+        self._refused(empty, f"<!-- {DATA_MARKER} {json.dumps(block)} -->", "expected fields")
+
+    def test_tries_go_out_in_the_log_and_the_class_file_and_come_back(self, store: AnswerStore) -> None:
+        store.save("01.4", "numeric", {"value": 20.0})
+        store.save("01.4", "numeric", {"value": 26.5})
+        single = CHAPTERS["01"].question("01.1")
+        assert isinstance(single, SingleChoiceQuestion)
+        store.save("01.1", "single_choice", {"chosen": [next(o.text for o in single.options if o.correct)]})
+        store.save("01.11", "reflection", {"text": "mine"})
+        marked = with_tries(store.all_latest(), store.all_history(), CHAPTERS)
+        by_id = {a.question_id: a for a in marked}
+        assert (by_id["01.4"].tries, by_id["01.4"].first_try_correct) == (2, False)
+        assert (by_id["01.1"].tries, by_id["01.1"].first_try_correct) == (1, True)
+        assert by_id["01.11"].tries is None
+        log = export_markdown(marked, CHAPTERS, now=NOW)
+        assert "2 tries; the first was not right" in log and "right at the first try" in log
+        assert "2 tries; the first was not right" in export_html(marked, CHAPTERS, now=NOW)
+        back = {a.question_id: a for a in parse_export(export_class_answers(marked, CHAPTERS, now=NOW)).answers}
+        assert (back["01.4"].tries, back["01.4"].first_try_correct) == (2, False) and back["01.1"].first_try_correct
 
     def test_a_truncated_file_is_refused_and_nothing_changes(self, filled: AnswerStore, empty: AnswerStore) -> None:
         text = export_html(filled.all_latest(), CHAPTERS)
@@ -419,6 +454,7 @@ class TestPortfolioView:
         assert len(found) == 1 and re.fullmatch(r"recovery-workbook-class-answers-\d{4}-\d{2}-\d{2}\.md", found[0][0])
         text = base64.b64decode(found[0][1]).decode("utf-8")
         assert [a.question_id for a in parse_export(text).answers] == ["01.1", "01.4"]
+        assert [(a.tries, a.first_try_correct) for a in parse_export(text).answers] == [(1, None), (1, True)]  # 01.1: an option since rewritten
         assert filled.learner_id not in text and "Ask about goals" not in text and "alert(1)" not in text
         assert "2 answers; no learner id." in view.class_links.value
         assert "Left out: 3 other saved answers" in view.class_links.value

@@ -13,11 +13,12 @@ learner asks for the worked solution), see :func:`reveals_answer`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..content.exercises import (
     CategoriseQuestion,
+    ExerciseFile,
     MultipleChoiceQuestion,
     NumericQuestion,
     Question,
@@ -27,7 +28,7 @@ from .grading import grade_categorise, grade_multiple_choice, grade_numeric, gra
 from .kinds import FIT_ERRORS, kind_of
 from .records import SavedAnswer
 
-__all__ = ["GRADED_KINDS", "REVEAL_AFTER", "Attempts", "answer_correct", "attempts", "attempts_by_question", "reveals_answer"]
+__all__ = ["GRADED_KINDS", "REVEAL_AFTER", "Attempts", "answer_correct", "attempts", "attempts_by_question", "reveals_answer", "with_tries"]
 
 GRADED_KINDS = frozenset({"single_choice", "multiple_choice", "numeric", "categorise"})
 """The kinds with a right answer, whose tries are counted."""
@@ -109,6 +110,25 @@ def attempts_by_question(history: Iterable[SavedAnswer], questions: Mapping[str,
         if question is not None and question.type in GRADED_KINDS and saved.kind == question.type:
             given.setdefault(saved.question_id, []).append(saved.answer)
     return {question_id: attempts(questions[question_id], payloads) for question_id, payloads in given.items()}
+
+
+def with_tries(
+    latest: Iterable[SavedAnswer], history: Iterable[SavedAnswer], chapters: Mapping[str, ExerciseFile]
+) -> list[SavedAnswer]:
+    """The ``latest`` answers, each graded one carrying its ``tries`` and ``first_try_correct`` from ``history``.
+
+    ``history`` is every row of the answers file, oldest first (``AnswerStore.all_history()``).
+    An answer to a question without a right answer, or no longer in ``chapters``, is returned unchanged.
+    """
+    questions = {q.id: q for chapter in chapters.values() for q in chapter.questions}
+    found = attempts_by_question(history, questions)
+    marked = []
+    for saved in latest:
+        tries = found.get(saved.question_id)
+        if tries is not None and tries.tries:
+            saved = replace(saved, tries=tries.tries, first_try_correct=tries.first_try_correct)
+        marked.append(saved)
+    return marked
 
 
 def reveals_answer(wrong_tries: int, *, solution_shown: bool = False) -> bool:

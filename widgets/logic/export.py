@@ -34,6 +34,7 @@ from .records import SavedAnswer
 __all__ = [
     "DATA_MARKER",
     "EXPORT_SCHEMA_VERSION",
+    "READABLE_SCHEMA_VERSIONS",
     "ExportEntry",
     "ExportSection",
     "answers_sha256",
@@ -46,8 +47,13 @@ __all__ = [
     "sections_markdown",
 ]
 
-EXPORT_SCHEMA_VERSION = 1
-"""The version of the data block's format; an import refuses any other version."""
+EXPORT_SCHEMA_VERSION = 2
+"""The version of the data block's format written now. Version 2 adds, to an answer with a right
+answer, ``tries`` (answers given to the question) and ``first_try_correct``; version 1 files
+(without them) are still read. An import refuses any other version."""
+
+READABLE_SCHEMA_VERSIONS = (1, 2)
+"""The data block versions an import reads."""
 
 DATA_MARKER = "recovery-workbook-data"
 """The word that opens the data block's HTML comment."""
@@ -80,11 +86,14 @@ class ExportEntry:
     saved_at: str
     form: AnswerForm
     lines: tuple[str, ...]
+    tries: str | None = None
+    """How many tries it took, in words (``SavedAnswer.tries_label``), where known."""
 
     @property
     def saved_label(self) -> str:
-        """``"2025-01-02 03:04 UTC"``."""
-        return f"{self.saved_at[:16].replace('T', ' ')} UTC"
+        """``"2025-01-02 03:04 UTC"``, then the tries where known: ``"2025-01-02 03:04 UTC · right at the first try"``."""
+        when = f"{self.saved_at[:16].replace('T', ' ')} UTC"
+        return f"{when} · {self.tries}" if self.tries else when
 
 
 @dataclass(frozen=True)
@@ -143,7 +152,8 @@ def export_sections(answers: Iterable[SavedAnswer], chapters: Mapping[str, Exerc
                 prompt = "(exercise no longer in the workbook)"
             form, lines = _answer_lines(question, saved.answer)
             entry = ExportEntry(
-                saved.question_id, saved.kind, prompt, question is not None, saved.saved_at, form, tuple(lines)
+                saved.question_id, saved.kind, prompt, question is not None, saved.saved_at, form, tuple(lines),
+                saved.tries_label,
             )
             entries.append(entry)
         title = exercise_file.title if exercise_file else "Chapter " + chapter
@@ -205,10 +215,16 @@ def sections_markdown(sections: Iterable[ExportSection]) -> list[str]:
     return lines
 
 
+def _answer_record(saved: SavedAnswer) -> dict[str, Any]:
+    record = {"question_id": saved.question_id, "kind": saved.kind, "answer": saved.answer, "saved_at": saved.saved_at}
+    if saved.tries is not None:
+        record["tries"] = saved.tries
+        record["first_try_correct"] = saved.first_try_correct
+    return record
+
+
 def _answer_records(answers: Iterable[SavedAnswer]) -> list[dict[str, Any]]:
-    records = [
-        {"question_id": a.question_id, "kind": a.kind, "answer": a.answer, "saved_at": a.saved_at} for a in answers
-    ]
+    records = [_answer_record(a) for a in answers]
     return sorted(records, key=lambda r: (question_sort_key(r["question_id"]), r["question_id"], r["saved_at"]))
 
 

@@ -32,6 +32,7 @@ from .export import (
     DATA_FORMAT,
     DATA_MARKER,
     EXPORT_SCHEMA_VERSION,
+    READABLE_SCHEMA_VERSIONS,
     ExportEntry,
     ExportSection,
     answers_sha256,
@@ -387,10 +388,19 @@ def _decoded(data: str | bytes) -> str:
         ) from None
 
 
-def _record(index: int, record: Any) -> SavedAnswer:
+_FIELDS = frozenset({"question_id", "kind", "answer", "saved_at"})
+_TRIES_FIELDS = frozenset({"tries", "first_try_correct"})
+
+
+def _record(index: int, record: Any, *, version: int = EXPORT_SCHEMA_VERSION) -> SavedAnswer:
     where = f"Answer {index + 1} in the file"
-    if not isinstance(record, dict) or set(record) != {"question_id", "kind", "answer", "saved_at"}:
-        raise PortfolioError(f"{where} does not have the expected fields (question_id, kind, answer, saved_at).")
+    allowed = {frozenset(_FIELDS)} if version == 1 else {frozenset(_FIELDS), _FIELDS | _TRIES_FIELDS}
+    if not isinstance(record, dict) or frozenset(record) not in allowed:
+        extra = " and, from format 2, tries and first_try_correct" if version >= 2 else ""
+        raise PortfolioError(f"{where} does not have the expected fields (question_id, kind, answer, saved_at{extra}).")
+    tries, first = record.get("tries"), record.get("first_try_correct")
+    if "tries" in record and (type(tries) is not int or tries < 1 or not (first is None or isinstance(first, bool))):
+        raise PortfolioError(f"{where} has an invalid count of tries ({str(tries)[:20]!r}, {str(first)[:20]!r}).")
     question_id, kind, saved_at = record["question_id"], record["kind"], record["saved_at"]
     if not isinstance(question_id, str) or not _QUESTION_ID.match(question_id):
         raise PortfolioError(f"{where} has an invalid question id ({str(question_id)[:40]!r}).")
@@ -402,7 +412,7 @@ def _record(index: int, record: Any) -> SavedAnswer:
         moment = None
     if moment is None or moment.tzinfo is None:
         raise PortfolioError(f"{where} ({question_id}) has an invalid time stamp ({str(saved_at)[:40]!r}).")
-    return SavedAnswer(question_id, kind, record["answer"], saved_at)
+    return SavedAnswer(question_id, kind, record["answer"], saved_at, tries, first if "tries" in record else None)
 
 
 def parse_export(data: str | bytes) -> ImportedAnswers:
@@ -440,10 +450,11 @@ def parse_export(data: str | bytes) -> ImportedAnswers:
     if not isinstance(block, dict) or block.get("format") != DATA_FORMAT:
         raise PortfolioError("The data in this file is not a Recovery-Oriented Practice Workbook export.")
     version = block.get("schema_version")
-    if type(version) is not int or version != EXPORT_SCHEMA_VERSION:
+    if type(version) is not int or version not in READABLE_SCHEMA_VERSIONS:
         shown = "missing" if version is None else str(version)[:20]
+        readable = " and ".join(str(v) for v in READABLE_SCHEMA_VERSIONS)
         raise PortfolioError(
-            f"This file's export format version is {shown}; this workbook reads version {EXPORT_SCHEMA_VERSION} "
+            f"This file's export format version is {shown}; this workbook reads versions {readable} "
             "only. Import it with the workbook version that made it, or export it again from there."
         )
     records, checksum = block.get("answers"), block.get("answers_sha256")
@@ -458,7 +469,7 @@ def parse_export(data: str | bytes) -> ImportedAnswers:
             "The answers in this file do not match their checksum, so the file has been changed since it was "
             "exported (edited by hand, or damaged). To change an answer, change it in its chapter and export again."
         )
-    answers = tuple(_record(index, record) for index, record in enumerate(records))
+    answers = tuple(_record(index, record, version=version) for index, record in enumerate(records))
     learner_id = block.get("learner_id")
     exported_at = block.get("exported_at")
     return ImportedAnswers(

@@ -303,6 +303,13 @@ class AnswerStore:
             (self.learner_id, question_id),
         )
 
+    def all_history(self) -> list[SavedAnswer]:
+        """Every answer of the learner, oldest first: each question's rows are its tries (see ``logic.attempts``)."""
+        return self._rows(
+            "SELECT question_id, kind, answer, saved_at FROM answers WHERE learner_id = ? ORDER BY id",
+            (self.learner_id,),
+        )
+
     def all_latest(self) -> list[SavedAnswer]:
         """The current answer to every question answered, ordered by question id."""
         return self._rows(

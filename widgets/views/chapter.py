@@ -15,6 +15,7 @@ import ipywidgets as ipw
 
 from ..content.exercises import ExerciseFile, all_chapters, load_exercises
 from ..content.loading import ContentError
+from ..logic.attempts import with_tries
 from ..logic.markup import STYLE, escape, feedback_box, notice
 from ..logic.portfolio import export_markdown
 from ..storage.store import (
@@ -63,7 +64,8 @@ class StoragePanel:
             raise StoreError("There is no answers file to export from.")
         chapters, _problems = all_chapters()
         learner_id = self.store.learner_id if self.include_id.value else None
-        return export_markdown(self.store.all_latest(), chapters, learner_id=learner_id)  # the one Markdown export: the reflective log
+        answers = with_tries(self.store.all_latest(), self.store.all_history(), chapters)
+        return export_markdown(answers, chapters, learner_id=learner_id)  # the one Markdown export: the reflective log
 
     def _on_export(self) -> None:
         try:

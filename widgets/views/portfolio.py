@@ -11,6 +11,7 @@ from typing import Any
 import ipywidgets as ipw
 
 from ..content.exercises import ExerciseFile, all_chapters
+from ..logic.attempts import with_tries
 from ..logic.charts import spec_output
 from ..logic.export import (
     export_sections,
@@ -156,7 +157,7 @@ class PortfolioView:
         if self.store is None:
             return []
         try:
-            return self.store.all_latest()
+            return with_tries(self.store.all_latest(), self.store.all_history(), self.chapters)
         except StoreError as error:
             self.status.value = notice("error", str(error))
             return []
@@ -178,7 +179,7 @@ class PortfolioView:
         if self.store is None:
             return None
         try:
-            return self.store.all_latest()
+            return with_tries(self.store.all_latest(), self.store.all_history(), self.chapters)
         except StoreError as error:
             message.value = notice("error", str(error))
             return None
