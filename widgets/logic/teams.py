@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from ..content.loading import data_path
 from ..content.teams import ChallengeSet, RatingScale, load_challenges
 from .markup import escape
 from .measurement.cohort import sha256_of, to_csv_bytes
-from .measurement.uploads import UploadError, decode_upload, listed
+from .measurement.uploads import MAX_COLUMNS, UploadError, decode_upload, listed
 
 __all__ = ["MAX_TEAMS", "MAX_TEAM_FILE_BYTES", "SYNTHETIC_LABEL", "TEAMS_SEED", "TeamComparison", "TeamRowProblem", "compare_teams", "heatmap_html", "read_team_csv", "synthetic_teams", "synthetic_teams_path", "weakest_challenges"]
 
@@ -67,6 +68,8 @@ def _records(text: str) -> list[tuple[int, list[str]]]:
 
 
 def _header(cells: list[str], challenges: ChallengeSet) -> list[str]:
+    if len(cells) > MAX_COLUMNS:  # before any per-name work, so a hostile first line costs one pass
+        raise UploadError(f"The first line names {len(cells):,} columns; at most {MAX_COLUMNS} are allowed, so the file was not read.")
     columns = [cell.strip().lower() for cell in cells]
     required = ["team", *challenges.ids]
     missing = [column for column in required if column not in columns]
@@ -77,7 +80,7 @@ def _header(cells: list[str], challenges: ChallengeSet) -> list[str]:
     if unknown:
         named = ", ".join(repr(c) if c else "an unnamed column" for c in unknown[:5])
         raise UploadError(f"Unknown column(s): {named}. Remove or rename them.")
-    repeated = sorted({column for column in columns if columns.count(column) > 1})
+    repeated = sorted(column for column, count in Counter(columns).items() if count > 1)
     if repeated:
         raise UploadError(f"Column(s) named more than once in the first line: {', '.join(repeated)}.")
     return columns
