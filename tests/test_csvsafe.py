@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -38,3 +40,13 @@ def test_a_written_frame_reads_back_with_text_neutralised_and_numbers_as_numbers
         assert rows[1][2] == "-0.5" and rows[3][2] == "-2.25"
         back = pd.read_csv(io.BytesIO(data))
         assert back["rating"].dtype.kind == "i" and back["change"].dtype.kind == "f"
+
+
+def test_every_csv_the_package_writes_goes_through_csvsafe() -> None:
+    """A new ``to_csv`` or ``csv.writer`` elsewhere in widgets/ would skip the formula guard."""
+    package = Path(__file__).parents[1] / "widgets"
+    writers = re.compile(r"\.to_csv\(|csv\.writer\(|csv\.DictWriter\(")
+    found = sorted(
+        str(path.relative_to(package)) for path in package.rglob("*.py") if writers.search(path.read_text(encoding="utf-8"))
+    )
+    assert found == ["logic/csvsafe.py"]
