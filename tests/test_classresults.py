@@ -31,6 +31,7 @@ from widgets.logic.classresults.html import (
 )
 from widgets.logic.classresults.reading import (
     MAX_CLASS_FILES,
+    class_file_name,
     display_name,
     read_class_files,
 )
@@ -205,9 +206,9 @@ class TestReadingFiles:
         assert batch.files == () and "do not match their checksum" in batch.skipped[0].reason
 
     def test_another_schema_version_is_skipped(self) -> None:
-        text = class_file(student(1)).decode().replace('"schema_version": 1', '"schema_version": 2')
-        batch = read_class_files([("v2.md", text.encode())])
-        assert "version is 2; this workbook reads version 1 only" in batch.skipped[0].reason
+        text = class_file(student(1)).decode().replace('"schema_version": 2', '"schema_version": 3')
+        batch = read_class_files([("v3.md", text.encode())])
+        assert "version is 3; this workbook reads versions 1 and 2 only" in batch.skipped[0].reason
 
     def test_a_truncated_file_is_skipped(self) -> None:
         text = class_file(student(1)).decode()
@@ -519,7 +520,6 @@ class TestView:
     def test_uploading_files_fills_the_board_and_lists_skipped_files(self) -> None:
         view = ClassResultsView(chapters=CHAPTERS)
         view.upload.value = uploaded([*hand_made_class(), (NASTY_NAME, b"\xff\xfe")])
-        assert view.upload.value == ()
         assert "5 files read: 4 on the board, 1 skipped." in view.summary.value
         assert "&lt;script&gt;alert(1)&lt;/script&gt;.md" in view.skipped.value and "not UTF-8" in view.skipped.value
         assert view.chapter.value == "01" and not view.chapter.disabled
@@ -642,3 +642,54 @@ class TestFuzz:
                 assert sum(t.count for t in q.tallies) == q.graded
             if q.correct is not None:
                 assert 0 <= q.correct <= q.graded
+
+
+# ----------------------------------------------------------------------------- issue 15: ties, pointers, names, the counter
+
+
+class TestIssue15:
+    def test_a_one_to_one_tie_of_wrong_answers_is_shown_as_a_tie(self) -> None:
+        """Before, two wrong answers given by one file each were shown as "Most common wrong answer"."""
+        files = read_class_files([("ben.md", class_file(student(2))), ("dee.md", class_file(student(4)))]).files
+        result = result_of(class_results(files, CHAPTERS), "01.1")
+        assert result.correct == 0 and result.wrong_tied == 1
+        html = question_html(result)
+        assert "Most common wrong answer" not in html and "most common wrong answer</span>" not in html
+        assert "Wrong answers tied: 2 different wrong answers were each given by 1 file, so none is the most common." in html
+        single = result_of(class_results(files[:1], CHAPTERS), "01.1")  # one wrong answer: no tie
+        assert single.wrong_tied == 0 and "Most common wrong answer" in question_html(single)
+
+    @pytest.mark.parametrize("name", ["notes.txt", "photo.jpg", "notes.md"])
+    def test_a_file_that_is_not_from_the_workbook_points_to_the_class_answers_file(self, name: str) -> None:
+        """Before, notes.txt was told to choose a file made with "Prepare my reflective log" (the student's own import)."""
+        (skipped,) = read_class_files([(name, b"Things to ask in the seminar.\n")]).skipped
+        assert "Prepare my reflective log" not in skipped.reason
+        assert "no workbook data" in skipped.reason and "Prepare a class answers file" in skipped.reason and "chapter 09" in skipped.reason
+
+    def test_each_class_answers_file_gets_its_own_download_name_with_its_chapters(self) -> None:
+        """Before, every student's file was recovery-workbook-class-answers-<date>.md, so collected files replaced each other."""
+        import secrets
+
+        day = NOW.date()
+        names = {class_file_name(["04"], day, secrets.token_hex(3)) for _ in range(200)}
+        assert len(names) == 200
+        assert all(re.fullmatch(r"recovery-workbook-class-answers-ch04-2025-03-04-[0-9a-f]{6}\.md", n) for n in names)
+        assert class_file_name(["07", "06", "07"], day, "a1b2c3") == "recovery-workbook-class-answers-ch06-ch07-2025-03-04-a1b2c3.md"
+        assert "ch01-to-ch09" in class_file_name([f"{n:02d}" for n in range(1, 10)], day, "a1b2c3")
+        for bad in ("", "../x", "A1B2C3", "x" * 40):
+            with pytest.raises(ValueError, match="tag"):
+                class_file_name(["04"], day, bad)
+
+    def test_the_upload_counter_shows_the_files_added(self) -> None:
+        """Before, the button read "Add answers files (0)" after 9 files: the value was emptied after reading."""
+        view = ClassResultsView(chapters=CHAPTERS)
+        files = [(f"student-{n}.md", class_file([answer("01.4", "numeric", {"value": 20.0 + n})])) for n in range(9)]
+        view.upload.value = uploaded(files)
+        assert len(view.upload.value) == 9 and "9 files read: 9 on the board" in view.summary.value
+        view.upload.value = uploaded(hand_made_class()[:2])
+        assert len(view.upload.value) == 2 and "11 files read: 11 on the board" in view.summary.value
+        view.clear_button.click()
+        assert view.upload.value == () and view.uploads == []
+        view.upload.value = uploaded(files[:3])
+        view.example_button.click()
+        assert view.upload.value == ()  # the board shows the synthetic class, not the files added

@@ -164,11 +164,13 @@ class ClassResultsView:
             self.summary.value = notice("error", f"The synthetic class could not be made: {error}")
             return
         self.uploads, self.synthetic = list(example), True
+        self.upload.value = ()
         self._render()
 
     def clear(self) -> None:
         """Remove every file from the board."""
         self.uploads, self.synthetic = [], False
+        self.upload.value = ()
         self._render()
 
     def _on_upload(self, change: dict[str, Any]) -> None:
@@ -178,10 +180,10 @@ class ClassResultsView:
         try:
             received = [(str(f.get("name", "")), bytes(f.get("content", b""))) for f in files]
         except (TypeError, ValueError, AttributeError) as error:
+            self.upload.value = ()
             self.summary.value = notice("error", f"The chosen files could not be received ({error}). Try again.")
             return
-        finally:
-            self.upload.value = ()
+        # The value is kept (not emptied), so the button's counter, "Add answers files (N)", shows the files just added.
         self.add_files(received)
 
     def _render(self) -> None:

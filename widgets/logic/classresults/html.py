@@ -50,7 +50,13 @@ def question_html(result: QuestionResult) -> str:
             "exercise as it is now (it was changed since they were saved) and "
             f"{'are' if result.unfit != 1 else 'is'} not counted below.</p>"
         )
-    if result.common_wrong is not None:
+    if result.common_wrong is not None and result.wrong_tied:
+        each = result.common_wrong.count
+        parts.append(
+            f'<p class="rw-cr-wrong"><span aria-hidden="true">✘</span> Wrong answers tied: {result.wrong_tied + 1} different '
+            f"wrong answers were each given by {each} file{'s' if each != 1 else ''}, so none is the most common.</p>"
+        )
+    elif result.common_wrong is not None:
         parts.append(
             f'<p class="rw-cr-wrong"><span aria-hidden="true">✘</span> Most common wrong answer: '
             f"<strong>{escape(result.common_wrong.label)}</strong> "

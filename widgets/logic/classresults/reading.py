@@ -8,10 +8,10 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from ..export import question_sort_key
+from ..export import DATA_MARKER, question_sort_key
 from ..kinds import KINDS
 from ..portfolio import (
     PortfolioError,
@@ -19,7 +19,18 @@ from ..portfolio import (
 )
 from ..records import SavedAnswer
 
-__all__ = ["MAX_CLASS_BYTES", "MAX_CLASS_FILES", "ClassBatch", "ClassFile", "SkippedFile", "display_name", "read_class_file", "read_class_files"]
+__all__ = [
+    "MAX_CLASS_BYTES",
+    "MAX_CLASS_FILES",
+    "NOT_A_CLASS_FILE",
+    "ClassBatch",
+    "ClassFile",
+    "SkippedFile",
+    "class_file_name",
+    "display_name",
+    "read_class_file",
+    "read_class_files",
+]
 
 
 MAX_CLASS_FILES = 500
@@ -31,6 +42,17 @@ MAX_CLASS_BYTES = 50_000_000
 
 
 _MAX_NAME = 120
+
+
+NOT_A_CLASS_FILE = (
+    "This file has no workbook data in it, so the board cannot read it. The board reads the "
+    "class answers file a student makes in chapter 09 with \u201cPrepare a class answers file\u201d (.md), "
+    "or their reflective log (.md or .html)."
+)
+"""The reason given for a file with no workbook data (a note, a photo): the pointer a lecturer needs."""
+
+
+_TAG = re.compile(r"^[0-9a-z]{4,12}$")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -89,6 +111,31 @@ def display_name(name: str) -> str:
     return shown if len(shown) <= _MAX_NAME else shown[: _MAX_NAME - 1] + "…"
 
 
+def class_file_name(chapters: Sequence[str], day: date, tag: str) -> str:
+    """The download name of one student's class answers file: the chapters it answers, the day and a short random tag.
+
+    Two students' files (even from one chapter, on one day) get different names, so they do not replace each
+    other when a lecturer collects them into one folder. ``tag`` is random, made by the caller
+    (e.g. ``secrets.token_hex(3)``); it carries nothing about the student.
+
+    >>> from datetime import date
+    >>> class_file_name(["04", "02", "04"], date(2026, 3, 9), "3fa9c1")
+    'recovery-workbook-class-answers-ch02-ch04-2026-03-09-3fa9c1.md'
+    >>> class_file_name(["01", "02", "03", "04", "05"], date(2026, 3, 9), "3fa9c1")
+    'recovery-workbook-class-answers-ch01-to-ch05-2026-03-09-3fa9c1.md'
+    """
+    if not _TAG.match(tag):
+        raise ValueError(f"A file tag is 4 to 12 lowercase letters or digits, not {tag!r}.")
+    numbers = sorted({str(number) for number in chapters if re.fullmatch(r"\d{2}", str(number))})
+    if not numbers:
+        part = "no-chapter"
+    elif len(numbers) <= 3:
+        part = "-".join(f"ch{number}" for number in numbers)
+    else:
+        part = f"ch{numbers[0]}-to-ch{numbers[-1]}"
+    return f"recovery-workbook-class-answers-{part}-{day:%Y-%m-%d}-{tag}.md"
+
+
 def _canonical(answer: Any) -> str:
     return json.dumps(answer, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
 
@@ -115,7 +162,10 @@ def read_class_file(name: str, data: bytes) -> ClassFile:
     """
     try:
         imported = parse_export(data)
-    except PortfolioError:
+    except PortfolioError as error:
+        # parse_export's pointer is for a student importing their own log; the lecturer needs the class answers file.
+        if "no workbook data" in str(error) and DATA_MARKER.encode("ascii") not in data:
+            raise PortfolioError(NOT_A_CLASS_FILE) from None
         raise
     except (ValueError, TypeError, RecursionError, OverflowError, KeyError, AttributeError, IndexError):
         raise PortfolioError("The workbook data in this file cannot be read; it may have been edited or damaged.") from None

@@ -107,6 +107,8 @@ class QuestionResult:
     """Answers wholly right; ``None`` where the question has no answer key."""
     common_wrong: Tally | None = None
     """The most common wrong answer (for a sorting task, the most common misplacement)."""
+    wrong_tied: int = 0
+    """How many other wrong answers were given as often as ``common_wrong`` (then none is the most common)."""
     key: str | None = None
     """The answer key in words, where the question has one."""
 
@@ -178,10 +180,16 @@ class BoardTally(Generic[Q, A]):
             "files": self.files,
             "answered": self.answered,
             "unfit": self.unfit,
+            "wrong_tied": self.wrong_tied(),
         }
 
     def result(self) -> QuestionResult:
         return QuestionResult(**self.base())
+
+    def wrong_tied(self) -> int:
+        """How many wrong answers share the top count with another, less one (0: no tie)."""
+        top = max(self.wrong.values(), default=0)
+        return max(0, sum(1 for count in self.wrong.values() if count == top) - 1) if top else 0
 
     def most_wrong(self, order: Sequence[Any]) -> tuple[Any, int] | None:
         """The wrong answer given most often; a tie goes to the first in ``order``."""

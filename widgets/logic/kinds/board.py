@@ -30,7 +30,7 @@ def _bar(count: int, whole: int, correct: bool | None) -> str:
 def bars_table(result: TalliesResult, caption: str, *, mark_wrong: bool) -> str:
     """One bar per option or value; ``mark_wrong`` marks the most common wrong answer among them."""
     whole = result.graded
-    wrong_label = result.common_wrong.label if mark_wrong and result.common_wrong else None
+    wrong_label = result.common_wrong.label if mark_wrong and result.common_wrong and not result.wrong_tied else None
     rows = []
     for tally in result.tallies:
         marks = RIGHT if tally.correct else (WRONG if tally.label == wrong_label else "")
