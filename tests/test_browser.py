@@ -239,6 +239,34 @@ def test_rci_explorer_reclassifies_when_a_control_moves(browser, server: VoilaSe
     page.close()
 
 
+def test_a_numeric_answer_is_shown_only_after_the_second_wrong_try(browser, server: VoilaServer) -> None:
+    notebook = "07-is-the-change-real.ipynb"
+    question = load_exercises("07-is-the-change-real").question("07.3")
+    assert question.type == "numeric" and question.decimals == 2
+    key = f"{question.answer:.2f}"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    seen = watch(page)
+    page.goto(server.render_url(notebook))
+    wait_until_rendered(page, widgets=widget_calls(notebook))
+    box = exercise(page, question.id)
+    entry = box.locator("input[type=text]")
+    assert key not in box.inner_html()  # type: ignore[attr-defined]
+    entry.fill("5,2")  # type: ignore[attr-defined]
+    entry.press("Enter")  # type: ignore[attr-defined]
+    box.get_by_text("This question asks for two decimal places").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    entry.fill("5.20")  # type: ignore[attr-defined]
+    entry.press("Enter")  # type: ignore[attr-defined]
+    box.get_by_text("after a second wrong try").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    expect_verdict(box, "Not quite.")
+    assert key not in box.inner_html() and key not in page.locator("body").inner_text()  # type: ignore[attr-defined]
+    entry.fill("6.00")  # type: ignore[attr-defined]
+    entry.press("Enter")  # type: ignore[attr-defined]
+    box.get_by_text("The answer:").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    assert f"The answer: {key} points." in box.inner_text()  # type: ignore[attr-defined]
+    assert seen.external_requests == [] and seen.unexpected_page_errors() == []
+    page.close()
+
+
 def test_a_vignette_can_be_played_to_its_end_by_keyboard_and_mouse(browser, server: VoilaServer) -> None:
     from widgets.content.vignettes import load_vignette
     from widgets.logic.vignettes import Walk, choose, current_node, is_finished
