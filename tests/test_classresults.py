@@ -693,3 +693,37 @@ class TestIssue15:
         view.upload.value = uploaded(files[:3])
         view.example_button.click()
         assert view.upload.value == ()  # the board shows the synthetic class, not the files added
+
+
+class TestFirstTryCorrectness:
+    """Class answers files of format 2 carry each graded answer's tries; the board counts first-try correctness."""
+
+    @staticmethod
+    def class_file(first_try: bool | None, tries: int = 1, schema_version: int | None = None) -> bytes:
+        when = at(tries * 7 + (first_try is True))  # another time per file, so that none is a duplicate
+        saved = SavedAnswer("01.4", "numeric", {"value": 26.5}, when, tries, first_try)
+        record = {"question_id": "01.4", "kind": "numeric", "answer": {"value": 26.5}, "saved_at": when}
+        if schema_version == 1:
+            return block([record], schema_version=1)
+        return export_class_answers([saved], CHAPTERS, now=NOW).encode("utf-8")
+
+    def test_the_board_counts_first_try_correctness_per_question(self) -> None:
+        uploads = [("a.md", self.class_file(True)), ("b.md", self.class_file(False, 3)), ("c.md", self.class_file(False, 2))]
+        batch = read_class_files(uploads)
+        assert not batch.skipped
+        result = result_of(class_results(batch.files, CHAPTERS), "01.4")
+        assert (result.correct, result.first_try_correct, result.first_try_known) == (3, 1, 3)
+        assert "Right at the first try: <strong>1 of 3</strong> (33%)" in question_html(result)
+
+    def test_an_old_file_without_tries_is_read_and_left_out_of_the_first_try_count(self) -> None:
+        uploads = [("old.md", self.class_file(None, schema_version=1)), ("new.md", self.class_file(True))]
+        batch = read_class_files(uploads)
+        assert not batch.skipped and len(batch.files) == 2
+        result = result_of(class_results(batch.files, CHAPTERS), "01.4")
+        assert (result.correct, result.first_try_correct, result.first_try_known) == (2, 1, 1)
+        assert "Right at the first try: <strong>1 of 1</strong> file that says" in question_html(result)
+
+    def test_no_first_try_line_when_no_file_says(self) -> None:
+        batch = read_class_files([("old.md", self.class_file(None, schema_version=1))])
+        result = result_of(class_results(batch.files, CHAPTERS), "01.4")
+        assert result.first_try_known == 0 and "first try" not in question_html(result)

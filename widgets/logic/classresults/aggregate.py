@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import numpy as np
@@ -89,6 +89,14 @@ def _tally_answer(tally: BoardTally[Any, Any], kind: QuestionKind[Any, Any], ans
     tally.add(answer, count)
 
 
+def _with_first_tries(result: QuestionResult, first_tries: Mapping[str, Sequence[bool]]) -> QuestionResult:
+    """``result`` with how many files were right at the first try, where files say (graded questions only)."""
+    said = first_tries.get(result.question_id, ())
+    if result.correct is None or not said:
+        return result
+    return replace(result, first_try_correct=sum(said), first_try_known=len(said))
+
+
 def _questions(chapters: Mapping[str, ExerciseFile]) -> dict[str, Question]:
     return {q.id: q for number in sorted(chapters) for q in chapters[number].questions}
 
@@ -114,10 +122,14 @@ def class_results(files: Sequence[ClassFile], chapters: Mapping[str, ExerciseFil
                 unknown[question_id] += int(count)
             else:
                 _tally_answer(known[1], known[0], kind, key, int(count))
+    first_tries: dict[str, list[bool]] = {}
+    for class_file in files:
+        for question_id, right in class_file.first_tries:
+            first_tries.setdefault(question_id, []).append(right)
     return ClassResults(
         files=len(files),
         answers=len(frame),
-        questions=tuple(tally.result() for _kind, tally in tallies.values()),
+        questions=tuple(_with_first_tries(tally.result(), first_tries) for _kind, tally in tallies.values()),
         chapters=tuple((number, chapters[number].title) for number in sorted(chapters)),
         unknown=tuple(sorted(unknown.items(), key=lambda item: (question_sort_key(item[0]), item[0]))),
     )

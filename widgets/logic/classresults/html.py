@@ -41,6 +41,13 @@ def question_html(result: QuestionResult) -> str:
             f' <strong><span aria-hidden="true">✔</span> {result.correct} of {result.graded} correct</strong> '
             f"({percent(result.correct or 0, result.graded)})."
         )
+    if result.first_try_known and result.first_try_correct is not None:
+        known = result.first_try_known
+        of_whom = "" if known == result.graded else f" file{' that says' if known == 1 else 's that say'}"
+        parts.append(
+            f" Right at the first try: <strong>{result.first_try_correct} of {known}</strong>{of_whom} "
+            f"({percent(result.first_try_correct, known)})."
+        )
     if result.key:
         parts.append(f' Answer key: {escape(result.key)}.')
     parts.append("</p>")

@@ -82,6 +82,8 @@ class ClassFile:
     answers: tuple[tuple[str, str, str], ...]
     fingerprint: str
     """SHA-256 of the answers the board uses (with their times): equal for two copies of one student's answers."""
+    first_tries: tuple[tuple[str, bool], ...] = ()
+    """``(question id, first try right)`` for each latest answer whose file says (format 2 and later)."""
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,10 @@ def read_class_file(name: str, data: bytes) -> ClassFile:
         (sys.intern(a.question_id), sys.intern(a.kind), sys.intern(keys.get(a.question_id, ""))) for a in latest
     )
     fingerprint = hashlib.sha256("\n".join("\x1f".join(row) for row in graded).encode("utf-8")).hexdigest()
-    return ClassFile(display_name(name), answers, fingerprint)
+    first_tries = tuple(
+        (sys.intern(a.question_id), a.first_try_correct) for a in latest if a.first_try_correct is not None
+    )
+    return ClassFile(display_name(name), answers, fingerprint, first_tries)
 
 
 def read_class_files(

@@ -111,6 +111,10 @@ class QuestionResult:
     """How many other wrong answers were given as often as ``common_wrong`` (then none is the most common)."""
     key: str | None = None
     """The answer key in words, where the question has one."""
+    first_try_correct: int | None = None
+    """Files whose first try at this question was right, of ``first_try_known``; ``None`` where no file says."""
+    first_try_known: int = 0
+    """Files that say whether their first try was right (format 2 class files; older files do not)."""
 
     @property
     def graded(self) -> int:
