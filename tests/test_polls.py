@@ -461,3 +461,57 @@ def test_no_module_uses_the_deprecated_event_loop_policy() -> None:
     """``asyncio.get_event_loop_policy`` is deprecated in Python 3.14; the ticker finds the kernel's loop without it."""
     package = Path(__file__).resolve().parent.parent / "widgets"
     assert not [p.name for p in package.rglob("*.py") if "get_event_loop_policy" in p.read_text(encoding="utf-8")]
+
+
+# ---------------------------------------------------------------- in the browser: a stale vote after a new round is impossible
+
+
+@pytest.mark.browser
+def test_in_the_browser_a_new_round_asks_an_open_page_again_and_every_poll_reaches_it(browser: object, tmp_path: Path) -> None:
+    """Issue 15: after "Start a new round" a page left open said "Your vote: Identity" with the option ticked."""
+    from tests.harness import LECTURER_CODE as SERVER_CODE
+    from tests.harness import ROOT, voila_server, wait_until_rendered, watch
+
+    with voila_server(ROOT / "workbooks", tmp_path / "answers.sqlite3", tmp_path / "voila.log") as server:
+        board = browser.new_page(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+        board_seen = watch(board)
+        board.goto(server.render_url("dashboards/class-poll-board.ipynb"))
+        wait_until_rendered(board, widgets=1)
+        board.get_by_label("Lecturer code").fill(SERVER_CODE)
+        board.get_by_role("button", name="Open poll").click()
+        board.get_by_text("Open: voting now").wait_for(timeout=30_000)
+
+        context = browser.new_context(viewport={"width": 412, "height": 915})  # type: ignore[attr-defined]
+        student = context.new_page()
+        student_seen = watch(student)
+        student.goto(server.render_url("dashboards/class-poll.ipynb"))
+        wait_until_rendered(student, widgets=1)
+        student.get_by_text("Which CHIME process do you think").wait_for(timeout=30_000)
+        student.get_by_role("radio", name="Identity").check()
+        student.get_by_role("button", name="Vote").click()
+        student.get_by_text("Vote saved: Identity").wait_for(timeout=30_000)
+        board.wait_for_function("document.body.innerText.includes('1 vote ·')", timeout=10_000)
+
+        board.get_by_role("button", name="Start a new round").click()
+        board.get_by_text("Round 2 started").wait_for(timeout=30_000)
+        student.get_by_text("The lecturer started round 2").wait_for(timeout=15_000)  # the open page re-reads by itself
+        assert not student.get_by_role("radio", name="Identity").is_checked()
+        assert "Your vote:" not in student.inner_text("body") and "Vote saved" not in student.inner_text("body")
+        student.get_by_role("radio", name="Hope and optimism about the future").check()
+        student.get_by_role("button", name="Vote").click()
+        student.get_by_text("Vote saved: Hope").wait_for(timeout=30_000)
+        board.wait_for_function("document.body.innerText.includes('1 vote · round 2')", timeout=10_000)
+
+        student.reload()  # a new kernel, the same browser: the vote of this round is shown
+        wait_until_rendered(student, widgets=1)
+        student.get_by_text("Your vote: Hope").wait_for(timeout=30_000)
+
+        board.get_by_role("button", name="Close poll").click()
+        board.get_by_label("Poll").select_option(label="Which of the ten top tips is hardest to follow on a busy day?")
+        board.get_by_role("button", name="Open poll").click()
+        board.get_by_text("Open: voting now").wait_for(timeout=30_000)
+        student.get_by_text("Which of the ten top tips is hardest").wait_for(timeout=15_000)  # every poll reaches the page
+        for seen in (board_seen, student_seen):
+            assert seen.external_requests == [] and seen.unexpected_page_errors() == []
+        context.close()
+        board.close()
