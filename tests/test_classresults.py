@@ -727,3 +727,10 @@ class TestFirstTryCorrectness:
         batch = read_class_files([("old.md", self.class_file(None, schema_version=1))])
         result = result_of(class_results(batch.files, CHAPTERS), "01.4")
         assert result.first_try_known == 0 and "first try" not in question_html(result)
+
+    def test_the_synthetic_class_says_its_first_tries(self) -> None:
+        batch = read_class_files(synthetic_class_files(12, chapters=CHAPTERS))
+        result = result_of(class_results(batch.files, CHAPTERS), "01.4")
+        assert result.first_try_known == result.graded > 0
+        assert result.first_try_correct is not None and result.first_try_correct <= (result.correct or 0)
+        assert "Right at the first try" in question_html(result)

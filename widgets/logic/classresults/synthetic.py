@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 from ...content.exercises import ExerciseFile, Question, all_chapters
+from ..attempts import answer_correct
 from ..kinds import CLASS_FILE_KINDS, Traits, kind_of
 from ..portfolio import export_class_answers
 from ..records import SavedAnswer
@@ -46,11 +47,14 @@ def synthetic_class_files(
     :func:`widgets.logic.portfolio.export_class_answers`, exactly as a student's would
     be. Students differ in ability and in how far they got (later chapters are
     answered by fewer); each question has one favoured mistake, so the most
-    common wrong answer stands out as in a real class.
+    common wrong answer stands out as in a real class. Each graded answer says
+    how many tries it took and whether the first was right (drawn from a
+    separate stream, so the answers are those of the same seed without tries).
     """
     if chapters is None:
         chapters, _problems = all_chapters()
     rng = random.Random(seed)
+    tries_rng = random.Random(f"{seed}:tries")
     numbers = sorted(chapters)
     questions = [q for number in numbers for q in chapters[number].questions if q.type in CLASS_FILE_KINDS]
     traits = {q.id: _traits(q, rng) for q in questions}
@@ -66,7 +70,13 @@ def synthetic_class_files(
                 continue
             moment += timedelta(seconds=rng.randrange(40, 400), milliseconds=rng.randrange(1000))
             answer = kind_of(question).synthesise(question, traits[question.id], ability, rng)
-            answers.append(SavedAnswer(question.id, question.type, answer, moment.isoformat(timespec="milliseconds")))
+            saved = SavedAnswer(question.id, question.type, answer, moment.isoformat(timespec="milliseconds"))
+            right = answer_correct(question, answer)
+            if right is not None:
+                first = right and tries_rng.random() < 0.7
+                tries = 1 if first else tries_rng.randint(1 if not right else 2, 3)
+                saved = SavedAnswer(saved.question_id, saved.kind, saved.answer, saved.saved_at, tries, first)
+            answers.append(saved)
         text = export_class_answers(answers, chapters, now=moment + timedelta(minutes=5))
         files.append((f"synthetic-student-{student + 1:03d}.md", text.encode("utf-8")))
     return tuple(files)
