@@ -122,6 +122,10 @@ def _class_poll_board(page) -> None:
     assert "Closed: not taking votes" in page.inner_text("body")
 
 
+def _class_poll(page) -> None:
+    page.get_by_text("No poll is open just now").wait_for(timeout=30_000)
+
+
 def _class_results(page) -> None:
     upload(page, "Add answers files", [("<b>broken</b>.md", b"not an export")])
     page.get_by_text("1 file read: 0 on the board, 1 skipped").wait_for(timeout=30_000)
@@ -138,6 +142,7 @@ INTERACTIONS: dict[str, Callable[[object], None]] = {
     "dashboards/ips-evidence.ipynb": _ips_evidence,
     "dashboards/chime-explorer.ipynb": _chime_explorer,
     "dashboards/class-poll-board.ipynb": _class_poll_board,
+    "dashboards/class-poll.ipynb": _class_poll,
 }
 
 

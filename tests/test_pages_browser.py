@@ -180,6 +180,7 @@ FIRST_SCREEN = {
         "button:has-text('Start a new round')",
         "input[type='password'] >> visible=true",
     ],
+    "class-poll": ["text=No poll is open just now"],
     "class-results": ["button:has-text('synthetic example')", ".widget-upload"],
     "imroc-team-board": [".rw-heatmap tbody tr:last-child", ".rw-heatmap caption"],
     "ips-evidence": ["input[type='checkbox'] >> nth=0", ".rw-bars"],
