@@ -14,11 +14,10 @@ from tests.widget_tree import descendants
 from widgets.content.polls import PollError, load_chime, load_polls
 from widgets.content.vignettes import CHIME_IDS, load_frameworks
 from widgets.logic.polls import PollState, poll_options, tally_html
-from widgets.storage.classstore import ClassStore, ClassStoreError
+from widgets.storage.classstore import FREE_TRIES, ClassStore, ClassStoreError
 from widgets.views import polls as polls_views
 from widgets.views.polls import (
     FALLBACK_TICKS,
-    MAX_WRONG_CODES,
     PollBoard,
     PollPage,
     PollView,
@@ -352,13 +351,13 @@ def test_the_board_opens_closes_and_restarts_a_poll_with_the_code(board: PollBoa
 
 
 def test_the_board_refuses_a_wrong_code_and_locks_after_too_many(board: PollBoard, class_store: ClassStore) -> None:
-    board.code.value = "guess"
-    for _ in range(MAX_WRONG_CODES):
+    board.code.value = "guess-guess"
+    for _ in range(FREE_TRIES):
         board.open_button.click()
         assert "not right" in board.message.value
     board.code.value = CODE
     board.open_button.click()
-    assert "Too many wrong codes" in board.message.value
+    assert "Too many wrong lecturer codes for this poll" in board.message.value and "Reload" not in board.message.value
     assert class_store.state(board.picker.value) == PollState(board.picker.value, False, 1)
 
 

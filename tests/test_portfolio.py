@@ -451,7 +451,10 @@ class TestPortfolioView:
         view.include_id.value = True  # the class file never carries the id, whatever this box says
         view.class_button.click()
         found = re.findall(r'download="([^"]+)" href="data:text/markdown;charset=utf-8;base64,([A-Za-z0-9+/=]+)"', view.class_links.value)
-        assert len(found) == 1 and re.fullmatch(r"recovery-workbook-class-answers-\d{4}-\d{2}-\d{2}\.md", found[0][0])
+        assert len(found) == 1 and re.fullmatch(r"recovery-workbook-class-answers-ch01-\d{4}-\d{2}-\d{2}-[0-9a-f]{6}\.md", found[0][0])
+        view.class_button.click()  # a second file (another student, the same day) gets another name
+        again = re.findall(r'download="([^"]+)"', view.class_links.value)
+        assert len(again) == 1 and again[0] != found[0][0]
         text = base64.b64decode(found[0][1]).decode("utf-8")
         assert [a.question_id for a in parse_export(text).answers] == ["01.1", "01.4"]
         assert [(a.tries, a.first_try_correct) for a in parse_export(text).answers] == [(1, None), (1, True)]  # 01.1: an option since rewritten

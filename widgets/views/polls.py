@@ -20,7 +20,6 @@ from ..storage.classstore import (
     ClassStore,
     ClassStoreError,
     PollClosed,
-    WrongCode,
     valid_voter_id,
 )
 from .ticker import REFRESH_SECONDS, TICKER, close_tree
@@ -41,8 +40,6 @@ __all__ = [
 
 _LOG = logging.getLogger(__name__)
 
-
-MAX_WRONG_CODES = 5
 
 
 FALLBACK_TICKS = 3
@@ -389,7 +386,6 @@ class PollBoard:
         self.close_button = ipw.Button(description="Close poll", tooltip="Stop taking votes; the votes are kept")
         self.reset_button = ipw.Button(description="Start a new round", tooltip="Empty totals; earlier votes stay in the store")
         self.message = ipw.HTML()
-        self.wrong_codes = 0
         self.open_button.on_click(lambda _b: self.control("open"))
         self.close_button.on_click(lambda _b: self.control("close"))
         self.reset_button.on_click(lambda _b: self.control("reset"))
@@ -443,9 +439,6 @@ class PollBoard:
         """Open, close or restart the chosen poll if the code is right; a wrong code changes nothing."""
         if self.store is None:
             return
-        if self.wrong_codes >= MAX_WRONG_CODES:
-            self.message.value = notice("error", "Too many wrong codes on this page. Reload the page to try again.")
-            return
         poll_id, code = self.poll.id, self.code.value
         try:
             if action == "reset":
@@ -454,10 +447,7 @@ class PollBoard:
             else:
                 state = self.store.set_open(poll_id, action == "open", code=code)
                 done = "The poll is open: students can vote." if state.is_open else "The poll is closed; the votes are kept."
-        except WrongCode as error:
-            self.wrong_codes += 1
-            self.message.value = notice("error", str(error))
-        except ClassStoreError as error:
+        except ClassStoreError as error:  # a wrong code, or the store's lock after too many (counted per poll in the store)
             self.message.value = notice("error", str(error))
         else:
             self.message.value = notice("info", done)

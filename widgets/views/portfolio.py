@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from html import escape
@@ -13,6 +14,7 @@ import ipywidgets as ipw
 from ..content.exercises import ExerciseFile, all_chapters
 from ..logic.attempts import with_tries
 from ..logic.charts import spec_output
+from ..logic.classresults.reading import class_file_name
 from ..logic.export import (
     export_sections,
 )
@@ -206,7 +208,8 @@ class PortfolioView:
             )
             return
         link = _download_link(
-            text, filename=f"recovery-workbook-class-answers-{now:%Y-%m-%d}.md", mime="text/markdown",
+            text, mime="text/markdown",
+            filename=class_file_name([a.question_id.split(".")[0] for a in class_answers(answers)], now.date(), secrets.token_hex(3)),
             label="Download the class answers file (.md)",
         )  # fmt: skip
         left_out = len(answers) - shared
