@@ -179,7 +179,7 @@ def test_start_here_renders_with_its_storage_panel(browser, server: VoilaServer)
         page.get_by_role("button", name="Prepare my export").click()
         page.get_by_text("Download my answers").click()
     path = Path(download_info.value.path())
-    assert path.read_text(encoding="utf-8").startswith("# My answers")
+    assert path.read_text(encoding="utf-8").startswith("# Reflective log: Recovery-Oriented Practice Workbook")
     assert seen.external_requests == [] and seen.unexpected_page_errors() == []
     page.close()
 
