@@ -353,7 +353,12 @@ def test_voila_preview_in_jupyterlab_scrolls_to_the_end(browser, tmp_path: Path)
         try:
             page.goto(f"{url}/lab/tree/workbooks/00-start-here.ipynb")
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-            page.locator(".voilaRender").first.click()
+            # "Render Notebook with Voilà" from the command palette, as a keyboard user would (the toolbar
+            # button can sit in the toolbar's overflow menu, depending on the panel's width).
+            page.keyboard.press("Control+Shift+C")
+            page.locator(".lm-CommandPalette-input").fill("Render Notebook with Voilà")
+            page.locator(".lm-CommandPalette-item.lm-mod-active, .lm-CommandPalette-item").first.wait_for(timeout=30_000)
+            page.keyboard.press("Enter")
             # The notebooks ship stripped, so JupyterLab calls them untrusted and asks first, as it would a student.
             page.get_by_role("button", name="Render anyway").click(timeout=30_000)
             page.wait_for_selector("iframe[src*='voila/render']", timeout=60_000)
