@@ -351,7 +351,8 @@ def test_voila_preview_in_jupyterlab_scrolls_to_the_end(browser, tmp_path: Path)
         context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
         page = context.new_page()
         try:
-            page.goto(f"{url}/lab/tree/workbooks/00-start-here.ipynb")
+            # ?reset: start from an empty workspace, not the one an earlier test of this session left (chapter 01 open)
+            page.goto(f"{url}/lab/tree/workbooks/00-start-here.ipynb?reset")
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
             # "Render Notebook with Voilà" from the command palette, as a keyboard user would (the toolbar
             # button can sit in the toolbar's overflow menu, depending on the panel's width).
@@ -361,12 +362,13 @@ def test_voila_preview_in_jupyterlab_scrolls_to_the_end(browser, tmp_path: Path)
             page.keyboard.press("Enter")
             # The notebooks ship stripped, so JupyterLab calls them untrusted and asks first, as it would a student.
             page.get_by_role("button", name="Render anyway").click(timeout=30_000)
-            page.wait_for_selector("iframe[src*='voila/render']", timeout=60_000)
-            frame = page.locator("iframe[src*='voila/render']").element_handle().content_frame()
+            preview = "iframe[src*='voila/render/workbooks/00-start-here']"
+            page.wait_for_selector(preview, timeout=60_000)
+            frame = page.locator(preview).element_handle().content_frame()
             assert frame is not None
             frame.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
             frame.wait_for_function("document.querySelectorAll('.rw-exercise').length > 0", timeout=90_000)
-            box = page.locator("iframe[src*='voila/render']").bounding_box()
+            box = page.locator(preview).bounding_box()
             assert box is not None
             page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
             still, previous = 0, -1.0
