@@ -348,18 +348,14 @@ def test_voila_preview_in_jupyterlab_scrolls_to_the_end(browser, tmp_path: Path)
 
     shutil.copytree(ROOT / "workbooks", tmp_path / "workbooks")
     with jupyterlab_server(tmp_path, tmp_path / "answers.sqlite3", tmp_path / "lab.log") as url:
-        context = browser.new_context(viewport={"width": 1400, "height": 900})  # type: ignore[attr-defined]
+        context = browser.new_context(viewport={"width": 1800, "height": 900})  # type: ignore[attr-defined]
         page = context.new_page()
         try:
             # ?reset: start from an empty workspace, not the one an earlier test of this session left (chapter 01 open)
             page.goto(f"{url}/lab/tree/workbooks/00-start-here.ipynb?reset")
             page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-            # "Render Notebook with Voilà" from the command palette, as a keyboard user would (the toolbar
-            # button can sit in the toolbar's overflow menu, depending on the panel's width).
-            page.keyboard.press("Control+Shift+C")
-            page.locator(".lm-CommandPalette-input").fill("Render Notebook with Voilà")
-            page.locator(".lm-CommandPalette-item.lm-mod-active, .lm-CommandPalette-item").first.wait_for(timeout=30_000)
-            page.keyboard.press("Enter")
+            # The notebook toolbar's "Render with Voilà" button (a wide window, so it is not in the overflow menu).
+            page.locator(".voilaRender").first.click()
             # The notebooks ship stripped, so JupyterLab calls them untrusted and asks first, as it would a student.
             page.get_by_role("button", name="Render anyway").click(timeout=30_000)
             preview = "iframe[src*='voila/render/workbooks/00-start-here']"
