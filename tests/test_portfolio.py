@@ -474,11 +474,13 @@ class TestPortfolioView:
         view = PortfolioView(empty, None)
         upload = {"name": "log.html", "type": "text/html", "size": len(data), "content": memoryview(data), "last_modified": NOW}
         view.upload.value = (upload,)
-        assert "5 answers added from log.html" in view.status.value
-        assert empty.all_latest() == filled.all_latest() and view.upload.value == ()
+        # 01.1's saved option is not one of the question's options now (reworded since): skipped and named
+        assert "4 answers added from log.html" in view.status.value
+        assert "01.1 (saved " in view.status.value and "is not one of the question&#x27;s options" in view.status.value
+        assert empty.all_latest() == [a for a in filled.all_latest() if a.question_id != "01.1"] and view.upload.value == ()
         assert "Ask about goals" in view.saved.value
         view.import_file(data, "log.html")
-        assert "0 answers added" in view.status.value and "5 answers you already had were skipped" in view.status.value
+        assert "0 answers added" in view.status.value and "4 answers you already had were skipped" in view.status.value
 
     def test_a_refused_upload_says_why_and_changes_nothing(self, filled: AnswerStore) -> None:
         view = PortfolioView(filled, None)
@@ -531,3 +533,95 @@ def test_an_imported_answer_of_an_unexpected_shape_is_shown_as_data_not_a_crash(
     saved = SavedAnswer("01.4", "numeric", answer, "2025-01-02T03:04:05+00:00")
     text = export_markdown([saved], all_chapters()[0])
     assert repr(answer) in text
+
+
+# --------------------------------------------------------------------------- imported answers checked against their questions (issue 14, point 7)
+
+
+def _forged(records: list[dict[str, object]]) -> bytes:
+    """A log whose answers were edited and whose checksum was recomputed: the checksum cannot tell."""
+    block = {"format": "recovery-workbook", "schema_version": 2, "exported_at": "2025-01-02T03:04:05+00:00",
+             "answers": records, "answers_sha256": answers_sha256(records)}  # fmt: skip
+    return f"# Log\n\n<!-- {DATA_MARKER} {json.dumps(block)} -->\n".encode()
+
+
+def _record(question_id: str, kind: str, answer: object, at: str = "2025-01-02T03:04:05+00:00") -> dict[str, object]:
+    return {"question_id": question_id, "kind": kind, "answer": answer, "saved_at": at}
+
+
+class TestImportedAnswersAreChecked:
+    RIGHT = next(o.text for o in CHAPTERS["09"].questions[1].options if o.correct)  # type: ignore[union-attr]
+
+    def test_unknown_option_out_of_range_number_and_future_time_are_skipped_with_a_reason(self, empty: AnswerStore) -> None:
+        from widgets.logic.export import check_imported
+
+        answers = parse_export(_forged([
+            _record("09.2", "single_choice", {"chosen": [self.RIGHT]}),
+            _record("09.2", "single_choice", {"chosen": ["An option nobody wrote"]}, at="2025-01-03T00:00:00+00:00"),
+            _record("01.4", "numeric", {"value": 1e300}),
+            _record("01.4", "numeric", {"value": 26.5}, at="2999-01-01T00:00:00+00:00"),
+            _record("01.11", "reflection", {"text": "fine"}),
+            _record("01.99", "reflection", {"text": "no such question"}),
+            _record("01.11", "numeric", {"value": 3}),
+            _record("09.2", "single_choice", {"chosen": [self.RIGHT, self.RIGHT]}),
+        ])).answers  # fmt: skip
+        checked = check_imported(answers, CHAPTERS, now=NOW)
+        assert [(a.question_id, a.saved_at[:10]) for a in checked.kept] == [("09.2", "2025-01-02"), ("01.11", "2025-01-02")]
+        reasons = [(s.question_id, s.saved_at[:4], s.reason) for s in checked.skipped]
+        assert reasons == [
+            ("09.2", "2025", "the option \u201cAn option nobody wrote\u201d is not one of the question's options (it may have been reworded since the file was made)"),
+            ("01.4", "2025", "its number, 1e+300, is out of range (the workbook takes numbers from \u22121,000,000 to 1,000,000)"),
+            ("01.4", "2999", "it was saved in the future (2999-01-01T00:00:00+00:00), which no workbook writes"),
+            ("01.99", "2025", "the workbook has no question 01.99"),
+            ("01.11", "2025", "it is saved as a numeric answer, but 01.11 is a reflection question"),
+            ("09.2", "2025", "it chooses 2 options where the question takes one"),
+        ]
+
+    def test_vignettes_and_language_labs_are_checked_for_their_shape(self) -> None:
+        from widgets.logic.export import check_imported
+
+        answers = [
+            saved("03.vignette.x", {"path": ["a"], "finished": True}, kind="vignette"),
+            saved("03.vignette.y", {"path": "not a list"}, kind="vignette"),
+            saved("02.lab.z", {"rewrites": {"s1": "mine"}}, kind="language_lab"),
+            saved("02.lab.w", {"rewrites": ["x"]}, kind="language_lab"),
+        ]
+        checked = check_imported(answers, CHAPTERS, now=NOW)
+        assert [a.question_id for a in checked.kept] == ["03.vignette.x", "02.lab.z"]
+        assert [s.question_id for s in checked.skipped] == ["03.vignette.y", "02.lab.w"]
+
+    def test_the_view_imports_the_rows_that_fit_and_names_each_skipped_one(self, empty: AnswerStore) -> None:
+        data = _forged([
+            _record("01.11", "reflection", {"text": "fine"}),
+            _record("09.2", "single_choice", {"chosen": ["<b>forged</b> option"]}),
+            _record("01.4", "numeric", {"value": 26.5}, at="2999-01-01T00:00:00+00:00"),
+        ])  # fmt: skip
+        view = PortfolioView(empty, None, chapters=CHAPTERS)
+        view.import_file(data, "forged.md")
+        assert [a.question_id for a in empty.all_latest()] == ["01.11"]
+        status = view.status.value
+        assert "1 answer added from forged.md" in status
+        assert "2 answers in the file do not fit their question and were skipped; nothing else changed" in status
+        assert "09.2 (saved 2025-01-02 03:04): the option \u201c&lt;b&gt;forged&lt;/b&gt; option\u201d is not one" in status
+        assert "01.4 (saved 2999-01-01 00:00): it was saved in the future" in status and "<b>forged" not in status
+
+    def test_the_widget_says_what_the_checksum_is_and_is_not(self, empty: AnswerStore) -> None:
+        text = page_state(PortfolioView(empty, None, chapters=CHAPTERS).container)
+        assert "detects damage and careless edits" in text and "It is not a signature" in text
+        assert "recomputes the checksum" in text
+
+
+class TestDamagedRowsInThePortfolio:
+    def test_a_damaged_row_is_reported_in_plain_words_and_the_rest_is_shown_and_exported(self, filled: AnswerStore) -> None:
+        with closing(sqlite3.connect(filled.path)) as connection, connection:
+            connection.execute("UPDATE answers SET answer = '{broken' WHERE question_id = '01.4'")
+        view = PortfolioView(filled, None, chapters=CHAPTERS)
+        warning = view.damage.value
+        assert "1 saved answer cannot be read and is left out: your answer to 01.4 saved" in warning
+        assert "stays in the file exactly as it is" in warning and "saving new answers goes on" in warning
+        assert "Ask about goals in the person" in view.saved.value and "Traceback" not in page_state(view.container)
+        view.export_button.click()
+        files = downloads(view.links.value)
+        assert "Ask about goals" in files["md"] and [a.question_id for a in parse_export(files["md"]).answers] == [
+            "01.1", "01.11", "03.vignette.example-first-meeting", "09.1",
+        ]  # fmt: skip

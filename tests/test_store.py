@@ -9,10 +9,12 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from widgets.logic.records import SavedAnswer
 from widgets.storage.store import ENV_VAR, AnswerStore, StoreError, default_db_path
 
 
@@ -108,10 +110,11 @@ class TestAnswerStore:
         store.save("01.2", "reflection", {"text": "y" * 50_000})
         assert [a.question_id for a in store.all_latest()] == ["01.1", "01.2"]
 
-    def test_a_damaged_answer_is_a_store_error_and_the_file_is_left_alone(self, tmp_path: Path) -> None:
+    def test_a_damaged_answer_is_reported_for_its_question_skipped_in_the_rest_and_left_alone(self, tmp_path: Path) -> None:
         path = tmp_path / "a.sqlite3"
         store = AnswerStore(path)
         store.save("01.1", "reflection", {"text": "kept"})
+        store.save("01.2", "reflection", {"text": "earlier"})
         store.save("01.2", "reflection", {"text": "damaged"})
         store.close()
         data = path.read_bytes()
@@ -121,10 +124,78 @@ class TestAnswerStore:
         assert store.latest("01.1") is not None
         with pytest.raises(StoreError, match=r"cannot be read \(the saved answer to 01\.2 is damaged"):
             store.latest("01.2")
-        with pytest.raises(StoreError, match="01.2 is damaged"):
-            store.all_latest()
+        # the whole-workbook reads skip the damaged row: 01.2's earlier answer is its current one
+        assert [(a.question_id, a.answer["text"]) for a in store.all_latest()] == [("01.1", "kept"), ("01.2", "earlier")]
+        assert [a.answer["text"] for a in store.all_history()] == ["kept", "earlier"]
+        (damaged,) = store.damaged_rows()
+        assert (damaged.row, damaged.question_id) == (3, "01.2") and "your answer to 01.2 saved" in damaged.label
+        store.save("01.3", "reflection", {"text": "saving goes on"})
         store.close()
-        assert path.read_bytes() == data[:where] + b"#" + data[where + 1 :]
+        assert b"#" + data[where + 1 : where + 19] in path.read_bytes()  # the damaged row is still there, as it was
+
+    def test_one_damaged_row_among_7920_is_skipped_and_reported_while_the_rest_shows(self, tmp_path: Path) -> None:
+        """Issue 14, point 8: one damaged row made the whole portfolio fail while saving went on."""
+        path = tmp_path / "a.sqlite3"
+        store = AnswerStore(path)
+        many = [
+            SavedAnswer(f"0{n % 9 + 1}.{n // 9}", "reflection", {"text": f"answer {n}"}, f"2025-01-01T00:00:00.{n:06d}+00:00")
+            for n in range(7920)
+        ]
+        assert store.import_answers(many) == 7920
+        with sqlite3.connect(path) as other:  # what a changed byte on disk or another writer leaves behind
+            other.execute("UPDATE answers SET answer = '{\"text\": broken' WHERE id = 4000")
+            other.execute("UPDATE answers SET answer = CAST(X'7B2274657874223A2022FF227D' AS TEXT) WHERE id = 5000")
+        before = path.read_bytes()
+        store = AnswerStore(path)
+        latest = store.all_latest()
+        assert len(store.all_history()) == 7918 and len(latest) == 7918  # every question has one answer here
+        assert [d.row for d in store.damaged_rows()] == [4000, 5000]
+        assert {d.question_id for d in store.damaged_rows()} == {many[3999].question_id, many[4999].question_id}
+        assert "not UTF-8" in store.damaged_rows()[1].reason
+        assert path.read_bytes() == before  # reading changed nothing
+        store.save("01.new", "reflection", {"text": "saving goes on"})
+        assert store.import_answers(many[:10]) == 0  # an import still reads past the damaged rows
+        assert len(store.all_latest()) == 7919
+
+    def test_an_unversioned_database_holding_only_a_meta_table_is_refused_and_left_untouched(self, tmp_path: Path) -> None:
+        """Issue 14, point 8: a meta(key, value) table has our name and shape, but the file is not ours."""
+        path = tmp_path / "settings.sqlite3"
+        with closing(sqlite3.connect(path)) as connection, connection:
+            connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            connection.execute("INSERT INTO meta VALUES ('theme', 'dark')")
+        before = path.read_bytes()
+        with pytest.raises(StoreError, match=r"another program's database.*no workbook format mark.*meta") as error:
+            AnswerStore(path)
+        assert "left exactly as it is" in str(error.value)
+        assert path.read_bytes() == before
+        with closing(sqlite3.connect(path)) as connection:
+            assert connection.execute("PRAGMA user_version").fetchone()[0] == 0
+            assert connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall() == [("meta",)]
+
+    def test_a_workbook_file_with_a_table_that_is_not_ours_is_refused(self, tmp_path: Path) -> None:
+        path = tmp_path / "a.sqlite3"
+        AnswerStore(path).close()
+        with closing(sqlite3.connect(path)) as connection, connection:
+            connection.execute("CREATE TABLE bookmarks (url TEXT)")
+        before = path.read_bytes()
+        with pytest.raises(StoreError, match="another program's database.*bookmarks"):
+            AnswerStore(path)
+        assert path.read_bytes() == before
+
+    def test_a_marked_file_missing_the_answers_table_is_refused(self, tmp_path: Path) -> None:
+        path = tmp_path / "a.sqlite3"
+        with closing(sqlite3.connect(path)) as connection, connection:
+            connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            connection.execute("PRAGMA user_version=1")
+        with pytest.raises(StoreError, match="table answers is missing"):
+            AnswerStore(path)
+
+    def test_an_empty_file_is_set_up_as_a_new_answers_file(self, tmp_path: Path) -> None:
+        path = tmp_path / "new.sqlite3"
+        path.write_bytes(b"")
+        store = AnswerStore(path)
+        store.save("01.1", "numeric", {"value": 1})
+        assert [a.question_id for a in store.all_latest()] == ["01.1"]
 
     def test_another_programs_database_is_refused_not_taken_over(self, tmp_path: Path) -> None:
         path = tmp_path / "other.sqlite3"

@@ -28,17 +28,21 @@ from ..content.exercises import (
     ExerciseFile,
     Question,
 )
-from .kinds import AnswerForm, kind_of
+from .kinds import FIT_ERRORS, AnswerForm, kind_of
 from .records import SavedAnswer
 
 __all__ = [
     "DATA_MARKER",
     "EXPORT_SCHEMA_VERSION",
+    "NUMBER_LIMIT",
     "READABLE_SCHEMA_VERSIONS",
+    "CheckedAnswers",
     "ExportEntry",
     "ExportSection",
+    "SkippedAnswer",
     "answers_sha256",
     "canonical_answers_json",
+    "check_imported",
     "data_block",
     "export_sections",
     "markdown_code",
@@ -260,3 +264,132 @@ def data_block(answers: Iterable[SavedAnswer], *, learner_id: str | None = None,
     text = json.dumps(data, ensure_ascii=True, sort_keys=True, allow_nan=False)
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return f"<!-- {DATA_MARKER} {text} -->"
+
+
+# --------------------------------------------------------------------------- checking imported answers
+
+NUMBER_LIMIT = 1_000_000.0
+"""An imported number further from zero than this is out of range (the workbook's answers are all under 100)."""
+
+TEXT_LIMIT = 100_000
+"""An imported reflection longer than this (in characters) is refused (a whole chapter's writing is far shorter)."""
+
+FUTURE_SLACK_SECONDS = 600
+"""How far ahead of this computer's clock an imported time may be (two computers' clocks differ a little)."""
+
+
+@dataclass(frozen=True)
+class SkippedAnswer:
+    """An imported answer that does not fit its question, and why (in words fit to show a student)."""
+
+    question_id: str
+    saved_at: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CheckedAnswers:
+    """Imported answers split into those that fit their questions and those skipped."""
+
+    kept: tuple[SavedAnswer, ...]
+    skipped: tuple[SkippedAnswer, ...]
+
+
+def _short(text: object, limit: int = 60) -> str:
+    shown = " ".join(str(text).split())
+    return shown if len(shown) <= limit else shown[: limit - 1] + "\u2026"
+
+
+def _question(chapters: Mapping[str, ExerciseFile], question_id: str) -> Question | None:
+    exercise_file = chapters.get(question_id.split(".")[0])
+    return next((q for q in exercise_file.questions if q.id == question_id), None) if exercise_file else None
+
+
+def _activity_problem(saved: SavedAnswer) -> str | None:
+    """Why a case-vignette or language-lab record does not fit its shape, or ``None``."""
+    answer = saved.answer
+    if saved.kind == "vignette":
+        fits = isinstance(answer, dict) and isinstance(answer.get("path"), list) and all(isinstance(s, str) for s in answer["path"])
+        return None if fits else "it is not a case-vignette path"
+    fits = isinstance(answer, dict) and isinstance(answer.get("rewrites"), dict)
+    fits = fits and all(isinstance(k, str) and isinstance(v, str) and len(v) <= TEXT_LIMIT for k, v in answer["rewrites"].items())
+    return None if fits else "it is not a set of language-lab rewrites"
+
+
+def _answer_problem(question: Question, saved: SavedAnswer) -> str | None:
+    """Why ``saved`` does not fit ``question`` (an option it lacks, a number out of range, ...), or ``None``."""
+    answer = saved.answer
+    if saved.kind != question.type:
+        return f"it is saved as a {saved.kind.replace('_', ' ')} answer, but {question.id} is a {question.type.replace('_', ' ')} question"
+    if not isinstance(answer, dict):
+        return "its answer is not in the form the workbook saves"
+    if question.type in ("single_choice", "multiple_choice"):
+        chosen = answer.get("chosen")
+        if not isinstance(chosen, list) or not all(isinstance(text, str) for text in chosen):
+            return "its choice is not in the form the workbook saves"
+        texts = {option.text for option in question.options}
+        unknown = [text for text in chosen if text not in texts]
+        if unknown:
+            return (
+                f"the option \u201c{_short(unknown[0])}\u201d is not one of the question's options "
+                "(it may have been reworded since the file was made)"
+            )
+        if question.type == "single_choice" and len(chosen) != 1:
+            return f"it chooses {len(chosen)} options where the question takes one"
+        return None
+    if question.type == "numeric":
+        value = answer.get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            return "its number is not a number"
+        if abs(value) > NUMBER_LIMIT:
+            return f"its number, {_short(value, 30)}, is out of range (the workbook takes numbers from \u2212{NUMBER_LIMIT:,.0f} to {NUMBER_LIMIT:,.0f})"
+        return None
+    if question.type == "reflection":
+        text = answer.get("text")
+        if not isinstance(text, str):
+            return "its text is not text"
+        return f"its text is longer than {TEXT_LIMIT:,} characters" if len(text) > TEXT_LIMIT else None
+    try:
+        kind_of(question).parse(question, answer)
+    except FIT_ERRORS:
+        what = "sorting" if question.type == "categorise" else "rating"
+        return f"its {what} names a statement, category or value the question does not have"
+    return None
+
+
+def check_imported(
+    answers: Iterable[SavedAnswer], chapters: Mapping[str, ExerciseFile], *, now: datetime | None = None
+) -> CheckedAnswers:
+    """Check each imported answer against its question; keep those that fit, skip the rest with a reason.
+
+    An answer is skipped when its question is not in the workbook, when it does not
+    fit the question (an option the question lacks, more than one option for a
+    single choice, a number out of range or not finite, a sorting or rating the
+    question does not have, an overlong text), or when it was saved in the future
+    (more than :data:`FUTURE_SLACK_SECONDS` ahead of ``now``). Case vignettes and
+    language labs are checked for their shape. This is a check of fit, not of
+    authorship: an answer edited into another valid answer passes.
+    """
+    limit = (now or datetime.now(UTC)).timestamp() + FUTURE_SLACK_SECONDS
+    kept: list[SavedAnswer] = []
+    skipped: list[SkippedAnswer] = []
+    for saved in answers:
+        if saved.kind in _ACTIVITIES:
+            problem = _activity_problem(saved)
+        else:
+            question = _question(chapters, saved.question_id)
+            problem = (
+                f"the workbook has no question {saved.question_id}" if question is None else _answer_problem(question, saved)
+            )
+        if problem is None:
+            try:
+                future = datetime.fromisoformat(saved.saved_at).timestamp() > limit
+            except (ValueError, OverflowError, OSError):
+                future = True
+            if future:
+                problem = f"it was saved in the future ({_short(saved.saved_at, 30)}), which no workbook writes"
+        if problem is None:
+            kept.append(saved)
+        else:
+            skipped.append(SkippedAnswer(saved.question_id, saved.saved_at, problem))
+    return CheckedAnswers(tuple(kept), tuple(skipped))

@@ -43,9 +43,9 @@ from .export import (
 )
 from .kinds import CLASS_FILE_KINDS
 from .markup import markdown
-from .records import SavedAnswer
+from .records import DamagedRow, SavedAnswer
 
-__all__ = ["CLASS_ANSWER_KINDS", "CLASS_FILE_TITLE", "LOG_TITLE", "MAX_IMPORT_BYTES", "ChapterProgress", "ImportedAnswers", "PortfolioError", "class_answers", "export_class_answers", "export_html", "export_markdown", "parse_export", "progress", "progress_spec"]
+__all__ = ["CLASS_ANSWER_KINDS", "CLASS_FILE_TITLE", "LOG_TITLE", "MAX_IMPORT_BYTES", "ChapterProgress", "ImportedAnswers", "PortfolioError", "class_answers", "damaged_rows_text", "export_class_answers", "export_html", "export_markdown", "parse_export", "progress", "progress_spec"]
 
 
 LOG_TITLE = "Reflective log: Recovery-Oriented Practice Workbook"
@@ -512,4 +512,23 @@ def _summary_html(rows: Sequence[ChapterProgress], answers: Sequence[SavedAnswer
         f"{_plural(len(rows), 'chapter')}, and saved {_plural(len(answers), 'answer')} in all "
         "(including case vignettes and language labs).</p>"
         f"<details><summary>Show the progress as a table</summary>{table}</details>"
+    )
+
+
+def damaged_rows_text(rows: Sequence[DamagedRow], *, shown: int = 5) -> str:
+    """What the page says about saved rows that cannot be read: which, that they are kept, that the rest is shown.
+
+    >>> damaged_rows_text([DamagedRow(17, "01.2", "2025-01-02T03:04:05+00:00", "bad JSON")])[:86]
+    '1 saved answer cannot be read and is left out: your answer to 01.2 saved 2025-01-02 03'
+    """
+    if not rows:
+        return ""
+    listed = "; ".join(row.label for row in rows[:shown])
+    more = f"; and {len(rows) - shown} more" if len(rows) > shown else ""
+    return (
+        f"{_plural(len(rows), 'saved answer')} cannot be read and {'is' if len(rows) == 1 else 'are'} left out: "
+        f"{listed}{more}. Its bytes in the answers file have changed (damage on disk, or another program wrote to "
+        "it). It stays in the file exactly as it is; everything else you saved is shown and exported, and saving "
+        "new answers goes on. Where you answered that question before, your earlier answer is shown instead. "
+        "Ask for help if you need the damaged answer back."
     )

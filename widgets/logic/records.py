@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["SavedAnswer"]
+__all__ = ["DamagedRow", "SavedAnswer"]
 
 
 @dataclass(frozen=True)
@@ -32,3 +32,24 @@ class SavedAnswer:
             return "1 try; not right" if self.first_try_correct is False else "1 try"
         first = "; the first was not right" if self.first_try_correct is False else ""
         return f"{self.tries} tries{first}"
+
+
+@dataclass(frozen=True)
+class DamagedRow:
+    """A saved row that cannot be read back (its bytes changed on disk, or something else wrote it).
+
+    ``question_id`` and ``saved_at`` are what could still be read of the row (``"?"`` where
+    even that is damaged); ``row`` is its number in the file; ``reason`` says what is wrong.
+    """
+
+    row: int
+    question_id: str
+    saved_at: str
+    reason: str
+
+    @property
+    def label(self) -> str:
+        """``"your answer to 01.2 saved 2025-01-02 03:04 UTC (row 17)"``, in plain words."""
+        when = f" saved {self.saved_at[:16].replace('T', ' ')} UTC" if self.saved_at != "?" else ""
+        what = f"your answer to {self.question_id}" if self.question_id != "?" else "an answer"
+        return f"{what}{when} (row {self.row})"

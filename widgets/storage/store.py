@@ -10,11 +10,19 @@ transaction: :meth:`AnswerStore.import_answers` appends answers from an export
 answer of the learner when the student asks for it.
 
 A file that cannot be opened, is not a healthy SQLite database or is another
-program's database raises :class:`StoreError` with a message fit to show a
-student, saying what went wrong (damage, a full disk, a read-only folder) and
+program's database (any table that is not the workbook's, or not in its shape, or
+tables in a file without the workbook's version mark) raises :class:`StoreError`
+with a message fit to show a student, saying what went wrong (damage, a full disk, a read-only folder) and
 what to do. Such a file is never replaced, repaired or deleted here, and opening
 a file that is already set up writes nothing to it (so a read-only answers file
 can still be read).
+
+One damaged row (bytes changed on disk, or a row written by another program) does
+not stop the rest being read: :meth:`AnswerStore.all_latest` and
+:meth:`AnswerStore.all_history` leave it out, :meth:`AnswerStore.damaged_rows`
+lists it for the page to report, and the row stays in the file untouched.
+:meth:`AnswerStore.latest` and :meth:`AnswerStore.history` (one question's answers)
+raise :class:`StoreError` for it, so the exercise says so where it is shown.
 
 The learner is identified only by a random id made on first use (``uuid4``);
 no name is asked for or stored.
@@ -35,9 +43,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..logic.records import SavedAnswer
+from ..logic.records import DamagedRow, SavedAnswer
 
-__all__ = ["ENV_VAR", "AnswerStore", "SavedAnswer", "StoreError", "default_db_path", "open_store"]
+__all__ = ["ENV_VAR", "AnswerStore", "DamagedRow", "SavedAnswer", "StoreError", "default_db_path", "open_store"]
 
 
 ENV_VAR = "RECOVERY_WORKBOOK_DB"
@@ -160,6 +168,16 @@ def _advice(path: Path, error: sqlite3.Error) -> str:
     }.get(_cause(path, error), "Ask for help if this happens again.")
 
 
+def _text(value: object) -> str | None:
+    """A column read as bytes, decoded as UTF-8; ``None`` if it is not UTF-8 text."""
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None if value is None else str(value)
+
+
 class AnswerStore:
     """Append-only answers of one learner in one SQLite file.
 
@@ -200,7 +218,14 @@ class AnswerStore:
                 f"it was written by a newer workbook (format {version}; this one reads up to {SCHEMA_VERSION})"
             )
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        foreign = sorted(tables - _OWN_TABLES) if version == 0 else []
+        if version == 0 and tables:
+            # The workbook marks its file (user_version) in the transaction that creates its tables, so an
+            # unmarked file with tables, even ones named like ours (a meta(key, value) table), is not ours.
+            raise sqlite3.DatabaseError(
+                "it is another program's database, not a workbook answers file: it has no workbook format mark "
+                f"and already holds the tables {', '.join(sorted(tables))}"
+            )
+        foreign = sorted(tables - _OWN_TABLES)
         foreign += [
             table
             for table, columns in _OWN_COLUMNS.items()
@@ -209,6 +234,11 @@ class AnswerStore:
         if foreign:
             raise sqlite3.DatabaseError(
                 f"it is another program's database, not a workbook answers file: it holds the tables {', '.join(foreign)}"
+            )
+        missing = sorted(set(_OWN_COLUMNS) - tables) if version == SCHEMA_VERSION else []
+        if missing:
+            raise sqlite3.DatabaseError(
+                f"it is marked as a workbook answers file but the table {', '.join(missing)} is missing"
             )
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
@@ -272,53 +302,86 @@ class AnswerStore:
             ) from None
         return SavedAnswer(question_id, kind, json.loads(payload), saved_at)
 
-    def _rows(self, sql: str, parameters: tuple[Any, ...]) -> list[SavedAnswer]:
+    def _read(self, where: str, parameters: tuple[Any, ...], *, order: str = "id") -> tuple[list[SavedAnswer], list[DamagedRow]]:
+        """The rows matching ``where``, split into readable answers and damaged rows.
+
+        Columns are read as bytes and decoded here, so a row whose text is not UTF-8
+        (a changed byte on disk) is one damaged row, not a failed query.
+        """
         try:
-            rows = self._connection.execute(sql, parameters).fetchall()
+            rows = self._connection.execute(
+                "SELECT id, CAST(question_id AS BLOB), CAST(kind AS BLOB), CAST(answer AS BLOB), "
+                f"CAST(saved_at AS BLOB) FROM answers WHERE {where} ORDER BY {order}",
+                parameters,
+            ).fetchall()
         except sqlite3.Error as error:
             raise _unreadable(self.path, error) from None
-        answers = []
-        for question_id, kind, payload, saved_at in rows:
+        answers, damaged = [], []
+        for row_id, *columns in rows:
+            texts = [_text(column) for column in columns]
+            question_id, kind, payload, saved_at = texts
             try:
-                answer = json.loads(payload)
-            except (TypeError, ValueError) as error:  # bytes changed on disk, or a row written by something else
-                raise _unreadable(self.path, f"the saved answer to {question_id} is damaged: {error}") from None
-            answers.append(SavedAnswer(question_id, kind, answer, saved_at))
+                if None in texts:
+                    raise ValueError("its text is not readable (not UTF-8)")
+                answer = json.loads(str(payload))
+            except (TypeError, ValueError, RecursionError) as error:  # bytes changed on disk, or another writer
+                damaged.append(DamagedRow(int(row_id), question_id or "?", saved_at or "?", str(error)[:200]))
+                continue
+            answers.append(SavedAnswer(str(question_id), str(kind), answer, str(saved_at)))
+        return answers, damaged
+
+    def _rows(self, where: str, parameters: tuple[Any, ...], *, order: str = "id") -> list[SavedAnswer]:
+        """Like :meth:`_read`, but a damaged row raises :class:`StoreError` (one question's reads)."""
+        answers, damaged = self._read(where, parameters, order=order)
+        if damaged:
+            first = damaged[0]
+            raise _unreadable(self.path, f"the saved answer to {first.question_id} is damaged: {first.reason}")
         return answers
 
     def latest(self, question_id: str) -> SavedAnswer | None:
-        """The learner's most recent answer to ``question_id``, or ``None``."""
-        rows = self._rows(
-            "SELECT question_id, kind, answer, saved_at FROM answers "
-            "WHERE learner_id = ? AND question_id = ? ORDER BY id DESC LIMIT 1",
-            (self.learner_id, question_id),
-        )
+        """The learner's most recent answer to ``question_id``, or ``None``.
+
+        Raises :class:`StoreError` if that row is damaged (the file is left as it is).
+        """
+        try:
+            row = self._connection.execute(
+                "SELECT MAX(id) FROM answers WHERE learner_id = ? AND question_id = ?", (self.learner_id, question_id)
+            ).fetchone()
+        except sqlite3.Error as error:
+            raise _unreadable(self.path, error) from None
+        if row is None or row[0] is None:
+            return None
+        rows = self._rows("id = ?", (row[0],))
         return rows[0] if rows else None
 
     def history(self, question_id: str) -> list[SavedAnswer]:
-        """Every answer given to ``question_id``, oldest first."""
-        return self._rows(
-            "SELECT question_id, kind, answer, saved_at FROM answers "
-            "WHERE learner_id = ? AND question_id = ? ORDER BY id",
-            (self.learner_id, question_id),
-        )
+        """Every answer given to ``question_id``, oldest first. A damaged row raises :class:`StoreError`."""
+        return self._rows("learner_id = ? AND question_id = ?", (self.learner_id, question_id))
 
     def all_history(self) -> list[SavedAnswer]:
-        """Every answer of the learner, oldest first: each question's rows are its tries (see ``logic.attempts``)."""
-        return self._rows(
-            "SELECT question_id, kind, answer, saved_at FROM answers WHERE learner_id = ? ORDER BY id",
-            (self.learner_id,),
-        )
+        """Every readable answer of the learner, oldest first: each question's rows are its tries (see ``logic.attempts``).
+
+        Damaged rows are left out (see :meth:`damaged_rows`).
+        """
+        return self._read("learner_id = ?", (self.learner_id,))[0]
 
     def all_latest(self) -> list[SavedAnswer]:
-        """The current answer to every question answered, ordered by question id."""
-        return self._rows(
-            "SELECT question_id, kind, answer, saved_at FROM answers AS a "
-            "WHERE learner_id = ? AND id = (SELECT MAX(id) FROM answers AS b "
-            "WHERE b.learner_id = a.learner_id AND b.question_id = a.question_id) "
-            "ORDER BY question_id",
-            (self.learner_id,),
-        )
+        """The current answer to every question answered, ordered by question id.
+
+        A damaged row is left out (see :meth:`damaged_rows`); if it was a question's
+        latest, that question's newest readable answer is its current one.
+        """
+        current: dict[str, SavedAnswer] = {}
+        for saved in self._read("learner_id = ?", (self.learner_id,))[0]:
+            current[saved.question_id] = saved
+        return [current[question_id] for question_id in sorted(current, key=lambda q: q.encode("utf-8"))]
+
+    def damaged_rows(self) -> list[DamagedRow]:
+        """The learner's rows that cannot be read, in the order they were saved (normally none).
+
+        They stay in the file untouched; the whole-workbook reads leave them out.
+        """
+        return self._read("learner_id = ?", (self.learner_id,))[1]
 
     def import_answers(self, answers: Iterable[SavedAnswer]) -> int:
         """Append ``answers`` under this learner's id, keeping their ``saved_at``; return how many were added.
@@ -345,15 +408,17 @@ class AnswerStore:
         try:
             with self._transaction() as connection:
                 seen = set(
-                    connection.execute(
-                        "SELECT question_id, kind, answer, saved_at FROM answers WHERE learner_id = ?",
+                    connection.execute(  # as bytes, so a damaged row (not UTF-8) cannot stop an import
+                        "SELECT CAST(question_id AS BLOB), CAST(kind AS BLOB), CAST(answer AS BLOB), "
+                        "CAST(saved_at AS BLOB) FROM answers WHERE learner_id = ?",
                         (self.learner_id,),
                     ).fetchall()
                 )
                 for row in rows:
-                    if row in seen:
+                    key = tuple(column.encode("utf-8") for column in row)
+                    if key in seen:
                         continue
-                    seen.add(row)
+                    seen.add(key)
                     connection.execute(
                         "INSERT INTO answers (learner_id, question_id, kind, answer, saved_at) VALUES (?, ?, ?, ?, ?)",
                         (self.learner_id, *row),

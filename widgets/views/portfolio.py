@@ -16,6 +16,8 @@ from ..logic.attempts import with_tries
 from ..logic.charts import spec_output
 from ..logic.classresults.reading import class_file_name
 from ..logic.export import (
+    SkippedAnswer,
+    check_imported,
     export_sections,
 )
 from ..logic.markup import STYLE, feedback_box, notice
@@ -26,6 +28,7 @@ from ..logic.portfolio import (
     _saved_html,
     _summary_html,
     class_answers,
+    damaged_rows_text,
     export_class_answers,
     export_html,
     export_markdown,
@@ -80,6 +83,7 @@ class PortfolioView:
         if store is None:
             problems.insert(0, notice("error", store_problem or "The answers file could not be opened."))
         self.problems = ipw.HTML("".join(problems))
+        self.damage = ipw.HTML()
         self.summary = ipw.HTML()
         self.chart = ipw.Output()
         self.saved = ipw.HTML()
@@ -122,7 +126,7 @@ class PortfolioView:
                 control.disabled = True
         self.container = ipw.VBox(
             [
-                ipw.HTML(STYLE + _PORTFOLIO_CSS), self.problems,
+                ipw.HTML(STYLE + _PORTFOLIO_CSS), self.problems, self.damage,
                 ipw.HTML("<h3>Your progress</h3>"), self.summary, self.chart,
                 ipw.HTML("<h3>Your saved answers</h3>"), self.saved, self.refresh_button,
                 ipw.HTML(
@@ -141,7 +145,12 @@ class PortfolioView:
                 ipw.HTML(
                     "<h3>Import a log</h3><p>Choose a <code>.md</code> or <code>.html</code> log exported by this "
                     "workbook, for example on another computer. Its answers are added to yours; answers you already "
-                    "have are not repeated.</p>"
+                    "have are not repeated.</p><p>Each answer is checked against its question: the option must be "
+                    "one the question has, a number must be in range, and the time it was saved must not be in the "
+                    "future. An answer that fails is skipped and named; the others are added.</p><p>The file's "
+                    "checksum detects damage and careless edits (a file cut short, a changed letter). It is not a "
+                    "signature: someone who edits the answers and recomputes the checksum makes a file this chapter "
+                    "accepts, so a log shows what its holder says they answered, not proof of it.</p>"
                 ),
                 self.upload,
                 ipw.HTML(
@@ -165,8 +174,13 @@ class PortfolioView:
             return []
 
     def refresh(self) -> None:
-        """Read the saved answers again and redraw the progress and the list of answers."""
+        """Read the saved answers again and redraw the progress, the list of answers and any damaged rows."""
         answers = self._answers()
+        try:
+            damaged = self.store.damaged_rows() if self.store is not None else []
+        except StoreError as error:
+            damaged, self.status.value = [], notice("error", str(error))
+        self.damage.value = notice("warning", damaged_rows_text(damaged)) if damaged else ""
         rows = progress(answers, self.chapters)
         self.summary.value = _summary_html(rows, answers)
         self.chart.outputs = (spec_output(progress_spec(rows), alt_text=progress_alt_text(rows)),)
@@ -261,16 +275,18 @@ class PortfolioView:
             return
         try:
             imported = parse_export(data)
-            added = self.store.import_answers(imported.answers)
+            checked = check_imported(imported.answers, self.chapters)
+            added = self.store.import_answers(checked.kept)
         except (PortfolioError, StoreError) as error:
             self.status.value = notice("error", f"{Path(name).name}: nothing was imported. {error}")
             return
-        skipped = len(imported.answers) - added
+        skipped = len(checked.kept) - added
         verb = "was" if skipped == 1 else "were"
         already = f" {_plural(skipped, 'answer')} you already had {verb} skipped." if skipped else ""
         self.status.value = feedback_box(
-            "correct" if added else "info",
-            f"<p>{_plural(added, 'answer')} added from {escape(Path(name).name)}.{already}</p>",
+            "correct" if added and not checked.skipped else "info" if not checked.skipped else "warning",
+            f"<p>{_plural(added, 'answer')} added from {escape(Path(name).name)}.{already}</p>"
+            + _skipped_html(checked.skipped),
             title="Import finished",
         )
         self.refresh()
@@ -308,6 +324,22 @@ class PortfolioView:
             title="Your saved answers were deleted",
         )
         self.refresh()
+
+
+def _skipped_html(skipped: Sequence[SkippedAnswer], *, shown: int = 10) -> str:
+    """The answers an import skipped, each with its reason (escaped), at most ``shown`` listed."""
+    if not skipped:
+        return ""
+    verb = "does" if len(skipped) == 1 else "do"
+    items = "".join(
+        f"<li>{escape(s.question_id)} (saved {escape(s.saved_at[:16].replace('T', ' '))}): {escape(s.reason)}.</li>"
+        for s in skipped[:shown]
+    )
+    more = f"<p>And {len(skipped) - shown} more.</p>" if len(skipped) > shown else ""
+    return (
+        f"<p>{_plural(len(skipped), 'answer')} in the file {verb} not fit {'its' if len(skipped) == 1 else 'their'} "
+        f"question and {'was' if len(skipped) == 1 else 'were'} skipped; nothing else changed:</p><ul>{items}</ul>{more}"
+    )
 
 
 def portfolio_panel(db_path: Path | str | None = None) -> ipw.Widget:
