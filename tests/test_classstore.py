@@ -19,6 +19,7 @@ from widgets.storage.classstore import (
     ClassStoreError,
     CodeLocked,
     PollClosed,
+    TimeUp,
     WrongCode,
     class_store_url,
     code_matches,
@@ -295,3 +296,97 @@ def test_present_makes_a_code_of_at_least_8_characters() -> None:
     source = (Path(__file__).parents[1] / "tasks.py").read_text()
     assert 'env["RECOVERY_LECTURER_CODE"] = secrets.token_hex(4)' in source  # 4 bytes: 8 hex characters
     assert len(secrets.token_hex(4)) >= 8
+
+
+# ---------------------------------------------------------------- issue 15: reveal, timer, open text
+
+
+def test_results_are_hidden_until_revealed_and_each_new_round_starts_hidden(store_url: str) -> None:
+    lecturer = ClassStore(store_url, lecturer_code=CODE)
+    other_kernel = ClassStore(store_url, lecturer_code="")
+    lecturer.set_open("p", True, code=CODE)
+    assert not lecturer.state("p").revealed
+    with pytest.raises(WrongCode):
+        lecturer.set_revealed("p", True, code="guess-guess")
+    assert not other_kernel.state("p").revealed
+    assert lecturer.set_revealed("p", True, code=CODE).revealed and other_kernel.state("p").revealed
+    assert other_kernel.state("p").is_open  # revealing does not close
+    assert lecturer.reset("p", code=CODE) == PollState("p", True, 2, False, None)
+    assert not other_kernel.state("p").revealed
+    with lecturer.engine.connect() as connection:  # round 1 keeps its own reveal state
+        kept = connection.exec_driver_sql("SELECT round, revealed FROM rounds WHERE poll_id = 'p' ORDER BY round").all()
+    assert [(r, bool(v)) for r, v in kept] == [(1, True), (2, False)]
+    assert lecturer.set_revealed("never-opened", True, code=CODE) == PollState("never-opened", False, 1, True, None)
+    lecturer.close()
+    other_kernel.close()
+
+
+def test_a_timed_round_closes_itself_for_every_kernel_and_refuses_late_votes(store_url: str) -> None:
+    clock = FakeClock()
+    lecturer = ClassStore(store_url, lecturer_code=CODE, clock=clock)
+    student = ClassStore(store_url, lecturer_code="", clock=clock)
+    opened = lecturer.set_open("p", True, code=CODE, seconds=30)
+    assert opened.is_open and opened.closes_at == clock.now + 30 and opened.seconds_left(clock.now) == 30
+    student.vote("p", (me := voter()), "a")
+    clock.now += 29.5
+    assert student.state("p").seconds_left(clock.now) == 1
+    student.answer("p", me, "still in time")
+    clock.now += 1
+    state = student.state("p")
+    assert not state.is_open and state.timed_out and state.seconds_left(clock.now) is None
+    with pytest.raises(TimeUp, match="Time is up"):
+        student.vote("p", me, "b")
+    with pytest.raises(TimeUp):
+        student.answer("p", voter(), "too late")
+    assert student.tally("p")[1] == {"a": 1} and student.answers("p")[1] == ("still in time",)
+    assert lecturer.reset("p", code=CODE).is_open is False  # a round whose time ran out stays closed in the next
+    again = lecturer.set_open("p", True, code=CODE)  # opened without a timer: no end
+    assert again.is_open and again.closes_at is None and not again.timed_out
+    assert lecturer.set_open("p", False, code=CODE) == PollState("p", False, 2, False, None)  # closed by hand: not timed out
+    with pytest.raises(ValueError, match="timer"):
+        lecturer.set_open("p", True, code=CODE, seconds=-5)
+    lecturer.close()
+    student.close()
+
+
+def test_open_text_answers_are_one_per_voter_per_round_and_the_latest_counts(either_store: ClassStore) -> None:
+    either_store.set_open("words", True, code=CODE)
+    me, other = voter(), voter()
+    either_store.answer("words", me, "hope")
+    either_store.answer("words", other, "<script>alert(1)</script>")
+    either_store.answer("words", me, "=HYPERLINK(\"http://x\")")
+    state, answers = either_store.answers("words")
+    assert state.round == 1 and sorted(answers) == sorted(["<script>alert(1)</script>", "=HYPERLINK(\"http://x\")"])
+    assert either_store.my_answer("words", me) == "=HYPERLINK(\"http://x\")"
+    with pytest.raises(ValueError):
+        either_store.answer("words", me, "x" * 281)
+    with pytest.raises(ValueError):
+        either_store.answer("words", me, "")
+    either_store.reset("words", code=CODE)
+    assert either_store.answers("words")[1] == () and either_store.my_answer("words", me) is None
+    assert either_store.tally("words")[1] == {}  # answers are not votes
+
+
+def test_a_store_made_before_reveal_and_timers_gains_their_tables_and_keeps_its_votes(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "class.sqlite3"
+    with sqlite3.connect(path) as connection:  # the schema before issue 15: no rounds, no texts
+        connection.executescript(
+            "CREATE TABLE polls (poll_id VARCHAR(64) PRIMARY KEY, is_open BOOLEAN NOT NULL, round INTEGER NOT NULL, changed_at VARCHAR(40) NOT NULL);"
+            "CREATE TABLE votes (poll_id VARCHAR(64), round INTEGER, voter_id VARCHAR(32), choice VARCHAR(64) NOT NULL, cast_at VARCHAR(40) NOT NULL,"
+            " PRIMARY KEY (poll_id, round, voter_id));"
+            "INSERT INTO polls VALUES ('p', 1, 3, '2026-01-01');"
+            f"INSERT INTO votes VALUES ('p', 3, '{'a' * 32}', 'x', '2026-01-01');"
+        )
+    store = ClassStore(f"sqlite:///{path}", lecturer_code=CODE)
+    assert store.tally("p") == (PollState("p", True, 3), {"x": 1})
+    store.answer("p", voter(), "works")
+    assert store.set_revealed("p", True, code=CODE).revealed
+    store.close()
+
+
+def test_an_export_needs_the_lecturer_code_and_counts_towards_the_lock(class_store: ClassStore) -> None:
+    with pytest.raises(WrongCode, match="4 tries left"):
+        class_store.check_code("p", "guess-guess")
+    class_store.check_code("p", CODE)  # the right code: no error

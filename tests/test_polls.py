@@ -14,8 +14,26 @@ from tests.conftest import LECTURER_CODE
 from tests.widget_tree import descendants
 from widgets.content.polls import PollError, load_chime, load_polls
 from widgets.content.vignettes import CHIME_IDS, load_frameworks
-from widgets.logic.polls import PollState, poll_options, tally_html
+from widgets.logic.polls import (
+    TIMER_CHOICES,
+    AnswerError,
+    AnswerGroup,
+    PollState,
+    WordCount,
+    choice_rows,
+    clean_answer,
+    countdown_html,
+    export_name,
+    grouped_answers,
+    poll_options,
+    results_csv,
+    results_svg,
+    tally_html,
+    text_results_html,
+    word_frequencies,
+)
 from widgets.storage.classstore import FREE_TRIES, ClassStore, ClassStoreError
+from widgets.views import pollboard as board_views
 from widgets.views import polls as polls_views
 from widgets.views.polls import (
     FALLBACK_TICKS,
@@ -138,13 +156,13 @@ def test_voting_needs_an_open_poll_and_a_choice(poll_view: PollView, class_store
     assert "closed" in poll_view.status.value and class_store.tally("chime-hardest")[1] == {}
     class_store.set_open("chime-hardest", True, code=CODE)
     poll_view.refresh()
-    assert not poll_view.vote_button.disabled and "after you vote" in poll_view.tally.value
+    assert not poll_view.vote_button.disabled and "results appear here when the lecturer reveals them" in poll_view.tally.value
     poll_view.choice.value = None
     poll_view.cast()
     assert "Choose one option first" in poll_view.status.value
 
 
-def test_a_changed_vote_replaces_the_first_and_totals_appear_after_voting(poll_view: PollView, class_store: ClassStore) -> None:
+def test_a_changed_vote_replaces_the_first_and_totals_appear_once_revealed(poll_view: PollView, class_store: ClassStore) -> None:
     class_store.set_open("chime-hardest", True, code=CODE)
     poll_view.choice.value = "chime-hope"
     poll_view.vote_button.click()
@@ -152,7 +170,10 @@ def test_a_changed_vote_replaces_the_first_and_totals_appear_after_voting(poll_v
     poll_view.choice.value = "chime-meaning"
     poll_view.vote_button.click()
     assert class_store.tally("chime-hardest")[1] == {"chime-meaning": 1}
-    assert "1 vote" in text(poll_view.tally.value)
+    assert "Your vote is counted" in text(poll_view.tally.value) and "1 vote" not in text(poll_view.tally.value)
+    class_store.set_revealed("chime-hardest", True, code=CODE)
+    poll_view.refresh()
+    assert "1 vote" in text(poll_view.tally.value) and "1 (100%)" in text(poll_view.tally.value)
 
 
 def test_the_browser_id_is_used_when_well_formed_and_a_returning_browser_sees_its_vote(class_store: ClassStore) -> None:
@@ -245,7 +266,7 @@ def test_a_new_round_clears_a_stale_vote_and_asks_again(class_store: ClassStore)
     for view in (page, reloaded):
         view.refresh()  # the ticker's next refresh
         assert view.choice.value is None and "Your vote" not in view.status.value and "Vote saved" not in view.status.value
-        assert "round 2" in view.status.value and "after you vote" in view.tally.value and not view.vote_button.disabled
+        assert "round 2" in view.status.value and "lecturer reveals them" in view.tally.value and not view.vote_button.disabled
     assert class_store.tally("chime-hardest")[1] == {}
     page.choice.value = "chime-hope"
     page.vote_button.click()
@@ -273,17 +294,22 @@ def test_every_poll_the_board_offers_can_be_answered_on_the_students_page(class_
         assert list(page.views) == [poll_id] and "No poll is open" not in page.message.value
         view = page.views[poll_id]
         view.browser.browser_id = uuid.uuid4().hex
-        view.choice.value = view.options[-1].id
+        if view.answer is not None:  # an open-text poll
+            view.answer.value = "Being heard"
+        else:
+            view.choice.value = view.options[-1].id
         view.vote_button.click()
-        assert "Vote saved" in view.status.value
+        assert "saved" in view.status.value
         board.refresh()
-        assert "1 vote" in text(board.tally.value)
+        assert ("1 answer" if view.answer is not None else "1 vote") in text(board.tally.value)
         board.close_button.click()
         page.refresh()
         page.views[poll_id].refresh()  # each view's own refresh, on the same tick
-        assert list(page.views) == [poll_id] and "Closed: not taking votes" in page.views[poll_id].tally.value
+        assert list(page.views) == [poll_id] and "The poll is closed" in page.views[poll_id].tally.value
     voter = page.identity.voter_id
-    assert voter is not None and all(class_store.my_vote(p, voter) is not None for p in offered)
+    assert voter is not None
+    assert all((class_store.my_answer if polls[p].kind == "open_text" else class_store.my_vote)(p, voter) is not None for p in offered)
+    assert any(polls[p].kind == "open_text" for p in offered)
     page.close()
 
 
@@ -394,6 +420,7 @@ def ticker(monkeypatch: pytest.MonkeyPatch) -> Ticker:
     """A fresh kernel ticker, so views other tests left open do not count."""
     fresh = Ticker(REFRESH_SECONDS)
     monkeypatch.setattr(polls_views, "TICKER", fresh)
+    monkeypatch.setattr(board_views, "TICKER", fresh)
     return fresh
 
 
@@ -518,3 +545,270 @@ def test_in_the_browser_a_new_round_asks_an_open_page_again_and_every_poll_reach
             assert seen.external_requests == [] and seen.unexpected_page_errors() == []
         context.close()
         board.close()
+
+
+# ---------------------------------------------------------------- issue 15: the open-text poll's content and logic
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("{id: a, question: q, note: n, source: s}", "poll 'a', field 'framework'"),
+        ("{id: a, question: q, kind: open_text, framework: chime, max_length: 80, note: n, source: s}", "poll 'a', field 'framework'"),
+        ("{id: a, question: q, kind: open_text, note: n, source: s}", "poll 'a', field 'max_length'"),
+        ("{id: a, question: q, kind: open_text, max_length: 2000, note: n, source: s}", "poll 'a', field 'max_length'"),
+        ("{id: a, question: q, framework: chime, max_length: 80, note: n, source: s}", "poll 'a', field 'max_length'"),
+        ("{id: a, question: q, kind: essay, note: n, source: s}", "poll 'a', field 'kind'"),
+    ],
+)
+def test_a_poll_whose_fields_do_not_fit_its_kind_names_the_field(tmp_path: Path, entry: str, expected: str) -> None:
+    path = tmp_path / "polls.yaml"
+    path.write_text(f"polls:\n  - {entry}\n")
+    with pytest.raises(PollError, match=expected.replace("(", r"\(")):
+        load_polls.__wrapped__(path)
+
+
+def test_the_open_text_poll_states_its_limit_and_asks_about_practice_not_the_student() -> None:
+    poll = load_polls()["recovery-in-a-few-words"]
+    assert poll.kind == "open_text" and poll.framework is None and 20 <= (poll.max_length or 0) <= 280
+    assert poll_options(poll, load_frameworks()) == ()
+    assert "people you will work with" in poll.question and "not about yourself" in poll.note
+
+
+def test_a_typed_answer_is_cleaned_and_refused_when_empty_or_too_long() -> None:
+    assert clean_answer(" being\u200b\theard \n", max_length=20) == "being heard"
+    with pytest.raises(AnswerError, match="Type a few words"):
+        clean_answer(" \n\t ", max_length=20)
+    with pytest.raises(AnswerError, match="has 21 characters; this poll takes up to 20"):
+        clean_answer("x" * 21, max_length=20)
+
+
+def test_the_word_list_drops_stop_words_and_counts_each_answer_once() -> None:
+    answers = ["Hope and hope and HOPE", "Having hope, choice", "The choice is theirs", "a b c"]
+    assert word_frequencies(answers) == (WordCount("choice", 2), WordCount("hope", 2))  # ties alphabetically
+    assert grouped_answers(["Hope.", " hope", "Choice"]) == (AnswerGroup("Hope.", 2), AnswerGroup("Choice", 1))
+
+
+HOSTILE = ["<script>window.__pwned=1</script>", "<img src=x onerror=window.__pwned=1>", '=HYPERLINK("http://evil.example","hope")']
+
+
+def test_open_text_results_escape_every_answer() -> None:
+    poll = load_polls()["recovery-in-a-few-words"]
+    html = text_results_html(poll, PollState(poll.id, False, 1, revealed=True), [*HOSTILE, "hope"])
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html and "&lt;img src=x onerror=window.__pwned=1&gt;" in html
+    assert "4 answers" in text(html) and "Every answer (4)" in text(html)
+    hidden = text_results_html(poll, PollState(poll.id, True, 1), HOSTILE, hidden=True)
+    assert "3 answers so far" in text(hidden) and "script" not in hidden and "HYPERLINK" not in hidden
+
+
+def test_a_hidden_tally_shows_the_number_of_votes_but_not_the_spread() -> None:
+    poll = load_polls()["chime-hardest"]
+    options = poll_options(poll, load_frameworks())
+    hidden = text(tally_html(poll, options, PollState(poll.id, True, 1), {"chime-hope": 3, "chime-identity": 1}, hidden=True))
+    assert "4 votes" in hidden and "results hidden" in hidden and "%" not in hidden and "most votes" not in hidden
+    assert "Hope and optimism" in hidden  # the options are listed, so the room knows what was asked
+    shown = text(tally_html(poll, options, PollState(poll.id, True, 1, revealed=True), {"chime-hope": 3, "chime-identity": 1}))
+    assert "3 (75%) (most votes)" in shown and "results shown" in shown
+
+
+def test_the_countdown_shows_minutes_and_seconds_and_says_when_time_is_up() -> None:
+    running = PollState("p", True, 1, closes_at=1_000.0)
+    assert ">1:30<" in countdown_html(running, now=910.0) and 'role="timer"' in countdown_html(running, now=910.0)
+    assert "Time is up" in countdown_html(running, now=1_000.0)  # ran out since the last read
+    assert "Time is up" in countdown_html(PollState("p", False, 1, closes_at=1_000.0), now=1_001.0)
+    assert countdown_html(PollState("p", True, 1), now=0.0) == ""
+    assert [label for label, _ in TIMER_CHOICES] == ["Off", "30 s", "1 min", "2 min", "3 min"]
+
+
+def test_a_rounds_csv_counts_the_votes_and_neutralises_formula_text() -> None:
+    import csv
+    import io
+    from datetime import datetime
+
+    poll = load_polls()["chime-hardest"]
+    when = datetime(2026, 12, 6, 14, 5, 9)
+    data = results_csv(poll, PollState(poll.id, False, 2), options=poll_options(poll, load_frameworks()), counts={"chime-hope": 3, "chime-meaning": 1}, when=when)
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert [(r["option"], r["votes"], r["share_percent"]) for r in rows if r["votes"] != "0"] == [
+        ("Hope and optimism about the future", "3", "75.0"),
+        ("Meaning in life", "1", "25.0"),
+    ]
+    assert len(rows) == 5 and {r["round"] for r in rows} == {"2"}
+    words = load_polls()["recovery-in-a-few-words"]
+    data = results_csv(words, PollState(words.id, False, 1), answers=[*HOSTILE, "hope", "Hope."], when=when)
+    answers = {r["answer"]: r["answers"] for r in csv.DictReader(io.StringIO(data.decode("utf-8")))}
+    assert answers["'=HYPERLINK(\"http://evil.example\",\"hope\")"] == "1" and answers["hope"] == "2"
+    assert not any(a.startswith(("=", "+", "-", "@")) for a in answers)
+    assert export_name(poll.id, 2, when, "csv") != export_name(poll.id, 2, datetime(2026, 12, 6, 14, 5, 10), "csv")
+
+
+def test_the_rounds_picture_is_an_svg_bar_chart_with_every_text_escaped() -> None:
+    import xml.etree.ElementTree as ET
+    from datetime import datetime
+
+    poll = load_polls()["chime-hardest"].model_copy(update={"question": "<script>alert(1)</script> & which?"})
+    options = poll_options(poll, load_frameworks())
+    svg = results_svg(poll, PollState(poll.id, True, 3), choice_rows(options, {"chime-hope": 3, "chime-meaning": 1}), when=datetime(2026, 12, 6, 9, 0))
+    root = ET.fromstring(svg)  # well-formed XML
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.tag == f"{ns}svg" and root.find(f"{ns}script") is None and "<script>" not in svg
+    bars = [float(r.get("width")) for r in root.iter(f"{ns}rect")][1:]  # the first rect is the white ground
+    assert len(bars) == 5 and max(bars) == bars[1] and bars[1] == pytest.approx(3 * bars[3], abs=0.5)  # hope 3, meaning 1
+    labels = "".join(t.text or "" for t in root.iter(f"{ns}text"))
+    assert "3 (75%)" in labels and "1 (25%)" in labels and "Round 3 · 4 votes" in labels
+
+
+# ---------------------------------------------------------------- issue 15: the lecturer controls what the room sees
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 2_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def open_board(class_store: ClassStore, poll_id: str) -> PollBoard:
+    board = PollBoard(load_polls(), load_frameworks(), class_store)
+    board.picker.value = poll_id
+    board.code.value = CODE
+    return board
+
+
+def test_reveal_and_hide_on_the_board_reach_the_students_page(class_store: ClassStore) -> None:
+    board = open_board(class_store, "chime-hardest")
+    board.open_button.click()
+    page = student("chime-hardest", class_store)
+    page.choice.value = "chime-hope"
+    page.vote_button.click()
+    board.refresh()
+    for shown in (text(board.tally.value), text(page.tally.value)):
+        assert "%" not in shown and "most votes" not in shown
+    assert "1 vote so far" in text(board.tally.value) and "vote" not in text(page.tally.value).replace("Your vote is counted", "")
+    board.reveal_button.click()
+    assert "Results shown" in board.message.value and "1 (100%) (most votes)" in text(board.tally.value)
+    page.refresh()
+    assert "1 (100%) (most votes)" in text(page.tally.value)
+    board.hide_button.click()
+    page.refresh()
+    assert "%" not in text(page.tally.value) and "%" not in text(board.tally.value)
+    board.code.value = "guess-guess"
+    board.reveal_button.click()
+    assert "not right" in board.message.value and not class_store.state("chime-hardest").revealed
+
+
+def test_the_timer_counts_down_on_the_board_and_closes_the_poll_on_every_page(class_store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from widgets.views import ticker as ticker_module
+
+    clock = Clock()
+    class_store._clock = clock
+    seconds = Ticker(1.0)
+    monkeypatch.setattr(board_views, "CLOCK", seconds)
+    assert ticker_module.CLOCK.seconds == 1.0
+    board = open_board(class_store, "top-tip-hardest")
+    assert seconds.subscribers == 0  # no timer, no second ticker
+    board.timer.value = 30
+    board.open_button.click()
+    assert "open for 0:30" in board.message.value and ">0:30<" in board.countdown.value and seconds.subscribers == 1
+    page = student("top-tip-hardest", class_store)
+    assert "Time left: 0:30" in text(page.tally.value)
+    clock.now += 12.4
+    seconds.tick()  # the board's second ticker: no store read, only the time left
+    assert ">0:18<" in board.countdown.value
+    page.choice.value = "tip-02"
+    page.vote_button.click()
+    clock.now += 18
+    seconds.tick()
+    assert "Time is up" in board.countdown.value and "Closed: the time ran out" in text(board.tally.value)
+    assert seconds.subscribers == 0  # the timer has stopped, so has its ticker
+    page.refresh()
+    assert page.vote_button.disabled and "Time is up" in text(page.tally.value)
+    late = student("top-tip-hardest", class_store)
+    late.choice.value = "tip-03"
+    late.cast()
+    assert "Time is up" in late.status.value and "not counted" in late.status.value
+    assert class_store.tally("top-tip-hardest")[1] == {"tip-02": 1}
+    board.timer.value = 0
+    board.open_button.click()  # opened again, without a timer
+    assert board.countdown.value == "" and class_store.state("top-tip-hardest").is_open
+
+
+def test_export_needs_the_code_and_offers_a_csv_and_a_picture_matching_the_votes(class_store: ClassStore) -> None:
+    import base64
+    import csv
+    import io
+    import re
+    import xml.etree.ElementTree as ET
+
+    board = open_board(class_store, "chime-my-practice")
+    board.open_button.click()
+    for choice in ["chime-hope", "chime-hope", "chime-empowerment"]:
+        class_store.vote("chime-my-practice", uuid.uuid4().hex, choice)
+    board.code.value = "guess-guess"
+    board.export_button.click()
+    assert "not right" in board.message.value and board.downloads.value == ""
+    board.code.value = CODE
+    board.export_button.click()
+    links = dict(re.findall(r'<a download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', board.downloads.value))
+    names = sorted(links)
+    assert [re.sub(r"\d{4}-\d\d-\d\d-\d{6}", "DATE", n) for n in names] == [
+        "poll-chime-my-practice-round-1-DATE.csv",
+        "poll-chime-my-practice-round-1-DATE.svg",
+    ]
+    rows = list(csv.DictReader(io.StringIO(base64.b64decode(links[names[0]]).decode("utf-8"))))
+    assert {r["option"]: int(r["votes"]) for r in rows if r["votes"] != "0"} == {
+        "Hope and optimism about the future": 2,
+        "Empowerment": 1,
+    }
+    svg = ET.fromstring(base64.b64decode(links[names[1]]))
+    labels = " ".join(t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}text"))
+    assert "2 (67%)" in labels and "1 (33%)" in labels and "3 votes" in labels
+    board.picker.value = "chime-hardest"
+    assert board.downloads.value == ""  # a download belongs to the poll it was made for
+
+
+def test_an_open_text_poll_takes_short_answers_and_shows_them_escaped_once_revealed(class_store: ClassStore) -> None:
+    import base64
+    import re
+
+    poll = load_polls()["recovery-in-a-few-words"]
+    board = open_board(class_store, poll.id)
+    board.open_button.click()
+    page = student(poll.id, class_store)
+    assert page.choice is None and page.answer is not None
+    assert f"up to {poll.max_length} characters" in page.answer.description and page.vote_button.description == "Send answer"
+    page.answer.value = "x" * ((poll.max_length or 0) + 1)
+    page.cast()
+    assert f"this poll takes up to {poll.max_length}" in page.status.value and class_store.answers(poll.id)[1] == ()
+    for hostile in HOSTILE:
+        other = student(poll.id, class_store)
+        other.answer.value = hostile
+        other.cast()
+        assert "Answer saved" in other.status.value and "<script" not in other.status.value and "<img" not in other.status.value
+    page.answer.value = "  Being heard,\n and hope  "
+    page.cast()
+    assert class_store.my_answer(poll.id, page.voter_id) == "Being heard, and hope"
+    board.refresh()
+    assert "4 answers so far" in text(board.tally.value) and "heard" not in board.tally.value
+    board.reveal_button.click()
+    page.refresh()
+    for html in (board.tally.value, page.tally.value):
+        assert "<script" not in html and "<img" not in html and "&lt;img src=x onerror" in html and "heard" in html
+    board.export_button.click()
+    csv_link = re.search(r'download="[^"]+\.csv" href="data:text/csv;base64,([^"]+)"', board.downloads.value)
+    assert csv_link and "'=HYPERLINK(" in base64.b64decode(csv_link.group(1)).decode("utf-8")
+    again = student(poll.id, class_store, browser=page.voter_id)  # a reload shows this round's answer
+    assert again.answer.value == "Being heard, and hope" and "Your answer" in again.status.value
+
+
+def test_the_vote_comes_before_the_anonymity_line_and_the_note(class_store: ClassStore) -> None:
+    view = student("chime-hardest", class_store)
+    kinds = [type(w).__name__ for w in view.container.children]
+    assert kinds.index("RadioButtons") < kinds.index("Button") < len(kinds) - 2
+    about = view.container.children[-2].value
+    assert "Anonymous:" in about and "random id of this browser" in about and "only the totals" in about
+    assert "There is no right answer" not in view.container.children[1].value  # the question comes alone, first
+    page = PollPage(load_polls(), load_frameworks(), class_store, identity=VoterIdentity())
+    assert page.container.children.index(page.body) < len(page.container.children) - 1  # what the page is for comes after

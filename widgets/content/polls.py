@@ -24,7 +24,11 @@ from .vignettes import CHIME_IDS
 
 PollId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 
-__all__ = ["ChimeFile", "Poll", "PollError", "load_chime", "load_polls"]
+__all__ = ["MAX_TEXT_LENGTH", "ChimeFile", "Poll", "PollError", "load_chime", "load_polls"]
+
+
+MAX_TEXT_LENGTH = 280
+"""The longest answer an open-text poll may allow (the store's column holds 4 times this, in characters)."""
 
 
 M = TypeVar("M", bound=Strict)
@@ -35,11 +39,33 @@ class PollError(ContentError):
 
 
 class Poll(Strict):
+    """One poll. ``kind: choice`` (the default) offers a framework's items; ``kind: open_text`` takes a short typed answer.
+
+    An open-text poll has no framework and says how long an answer may be (``max_length``, 20 to
+    :data:`MAX_TEXT_LENGTH` characters); a choice poll names its framework and has no ``max_length``.
+    """
+
     id: PollId
     question: Text
-    framework: Literal["chime", "top_tips"]
+    kind: Literal["choice", "open_text"] = "choice"
+    framework: Literal["chime", "top_tips"] | None = None
+    max_length: Annotated[int, Field(ge=20, le=MAX_TEXT_LENGTH)] | None = None
     note: Text
     source: Text
+
+    @model_validator(mode="after")
+    def _fields_fit_the_kind(self) -> Poll:
+        if self.kind == "choice":
+            if self.framework is None:
+                raise FieldProblem("a choice poll names its framework (chime or top_tips)", field="framework")
+            if self.max_length is not None:
+                raise FieldProblem("only an open_text poll has a max_length", field="max_length")
+        else:
+            if self.framework is not None:
+                raise FieldProblem("an open_text poll has no framework: students type their own answer", field="framework")
+            if self.max_length is None:
+                raise FieldProblem("an open_text poll says how long an answer may be (20 to 280 characters)", field="max_length")
+        return self
 
 
 class PollFile(Strict):

@@ -18,6 +18,11 @@ one, the controls refuse every code. Wrong codes are counted in the store per po
 so every page and every reload shares one count: after :data:`FREE_TRIES` wrong codes
 the poll's controls refuse every code for 30 seconds, doubling with each further wrong
 code up to :data:`MAX_LOCK_SECONDS`.
+
+Each round also has its own row in ``rounds``: whether its results are revealed (hidden until
+the lecturer reveals them) and, for a timed round, when it closes. A timed round closes itself:
+every reader derives "closed" from the time, so no kernel has to be awake when it runs out, and
+a late vote is refused. Open-text answers are kept in ``texts``, keyed like votes.
 """
 
 from __future__ import annotations
@@ -39,10 +44,11 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
+from ..content.polls import MAX_TEXT_LENGTH
 from ..logic.polls import PollState
 from .store import default_db_path
 
-__all__ = ["CODE_VAR", "FREE_TRIES", "MAX_LOCK_SECONDS", "MIN_CODE_LENGTH", "PATH_VAR", "URL_VAR", "ClassStore", "ClassStoreError", "CodeLocked", "PollClosed", "WrongCode", "class_store_url", "code_matches", "describe_url", "valid_voter_id"]
+__all__ = ["CODE_VAR", "FREE_TRIES", "MAX_LOCK_SECONDS", "MIN_CODE_LENGTH", "PATH_VAR", "URL_VAR", "ClassStore", "ClassStoreError", "CodeLocked", "PollClosed", "TimeUp", "WrongCode", "class_store_url", "code_matches", "describe_url", "valid_voter_id"]
 
 
 URL_VAR = "RECOVERY_CLASS_DB_URL"
@@ -98,6 +104,29 @@ votes = sa.Table(
 )
 
 
+rounds = sa.Table(
+    "rounds",
+    metadata,
+    sa.Column("poll_id", sa.String(64), primary_key=True),
+    sa.Column("round", sa.Integer, primary_key=True),
+    sa.Column("revealed", sa.Boolean, nullable=False),
+    sa.Column("closes_at", sa.Float, nullable=True),
+)
+"""Per round: results revealed or hidden, and the timer's end (seconds since the epoch) if the round is timed."""
+
+
+texts = sa.Table(
+    "texts",
+    metadata,
+    sa.Column("poll_id", sa.String(64), primary_key=True),
+    sa.Column("round", sa.Integer, primary_key=True),
+    sa.Column("voter_id", sa.String(32), primary_key=True),
+    sa.Column("answer", sa.String(4 * MAX_TEXT_LENGTH), nullable=False),
+    sa.Column("cast_at", sa.String(40), nullable=False),
+)
+"""Open-text answers: one per voter per round, the latest."""
+
+
 code_tries = sa.Table(
     "code_tries",
     metadata,
@@ -121,6 +150,13 @@ class CodeLocked(WrongCode):
 
 class PollClosed(ClassStoreError):
     """A vote arrived while its poll was closed."""
+
+
+class TimeUp(PollClosed):
+    """A vote arrived after the lecturer's timer had closed the round."""
+
+
+MAX_TIMER_SECONDS = 3600
 
 
 def class_store_url(environ: Mapping[str, str] | None = None) -> str:
@@ -275,14 +311,27 @@ class ClassStore:
     # ---------------------------------------------------------------- reading
 
     def state(self, poll_id: str) -> PollState:
-        """The poll's state; a poll never opened is closed, round 1."""
+        """The poll's state; a poll never opened is closed, round 1, hidden. A timed round past its end is closed."""
         with self._transaction("read") as connection:
             return self._state(connection, poll_id)
 
-    @staticmethod
-    def _state(connection: Connection, poll_id: str) -> PollState:
-        row = connection.execute(sa.select(polls.c.is_open, polls.c.round).where(polls.c.poll_id == poll_id)).first()
-        return PollState(poll_id, bool(row.is_open), int(row.round)) if row else PollState(poll_id, False, 1)
+    def now(self) -> float:
+        """The store's clock (seconds since the epoch): the one timers are set and checked with."""
+        return self._clock()
+
+    def _state(self, connection: Connection, poll_id: str) -> PollState:
+        row = connection.execute(
+            sa.select(polls.c.is_open, polls.c.round, rounds.c.revealed, rounds.c.closes_at)
+            .select_from(
+                polls.outerjoin(rounds, sa.and_(rounds.c.poll_id == polls.c.poll_id, rounds.c.round == polls.c.round))
+            )
+            .where(polls.c.poll_id == poll_id)
+        ).first()
+        if row is None:
+            return PollState(poll_id, False, 1)
+        closes_at = None if row.closes_at is None else float(row.closes_at)
+        is_open = bool(row.is_open) and (closes_at is None or closes_at > self._clock())
+        return PollState(poll_id, is_open, int(row.round), bool(row.revealed), closes_at)
 
     def tally(self, poll_id: str) -> tuple[PollState, dict[str, int]]:
         """The poll's state and its current round's votes per choice, read in one transaction."""
@@ -294,6 +343,27 @@ class ClassStore:
                 .group_by(votes.c.choice)
             )
             return state, {row.choice: int(row.n) for row in rows}
+
+    def answers(self, poll_id: str) -> tuple[PollState, tuple[str, ...]]:
+        """The poll's state and its current round's open-text answers (oldest first), read in one transaction."""
+        with self._transaction("read") as connection:
+            state = self._state(connection, poll_id)
+            rows = connection.execute(
+                sa.select(texts.c.answer)
+                .where(texts.c.poll_id == poll_id, texts.c.round == state.round)
+                .order_by(texts.c.cast_at, texts.c.voter_id)
+            )
+            return state, tuple(row.answer for row in rows)
+
+    def my_answer(self, poll_id: str, voter_id: str) -> str | None:
+        """This voter's open-text answer in the current round, if any."""
+        with self._transaction("read") as connection:
+            state = self._state(connection, poll_id)
+            return connection.execute(
+                sa.select(texts.c.answer).where(
+                    texts.c.poll_id == poll_id, texts.c.round == state.round, texts.c.voter_id == voter_id
+                )
+            ).scalar_one_or_none()
 
     def my_vote(self, poll_id: str, voter_id: str) -> str | None:
         """This voter's choice in the current round, if any."""
@@ -316,9 +386,7 @@ class ClassStore:
         if not _POLL_ID.match(poll_id) or not valid_voter_id(voter_id) or not 0 < len(choice) <= 64:
             raise ValueError("malformed poll id, voter id or choice")
         with self._transaction("save a vote in") as connection:
-            state = self._state(connection, poll_id)
-            if not state.is_open:
-                raise PollClosed("This poll is closed, so your vote was not counted. Wait for the lecturer to open it.")
+            state = self._open_state(connection, poll_id)
             values = {"poll_id": poll_id, "round": state.round, "voter_id": voter_id, "choice": choice, "cast_at": _now()}
             insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(votes).values(**values)
             connection.execute(
@@ -328,6 +396,35 @@ class ClassStore:
                 )
             )
             return state
+
+    def answer(self, poll_id: str, voter_id: str, text: str) -> PollState:
+        """Record ``voter_id``'s open-text answer, replacing their earlier one in this round.
+
+        The text is stored as given (the view cleans it with :func:`widgets.logic.polls.clean_answer` and
+        checks the poll's own limit); here only the absolute limit is enforced. Raises like :meth:`vote`.
+        """
+        if not _POLL_ID.match(poll_id) or not valid_voter_id(voter_id) or not 0 < len(text) <= MAX_TEXT_LENGTH:
+            raise ValueError("malformed poll id, voter id or answer")
+        with self._transaction("save an answer in") as connection:
+            state = self._open_state(connection, poll_id)
+            values = {"poll_id": poll_id, "round": state.round, "voter_id": voter_id, "answer": text, "cast_at": _now()}
+            insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(texts).values(**values)
+            connection.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[texts.c.poll_id, texts.c.round, texts.c.voter_id],
+                    set_={"answer": insert.excluded.answer, "cast_at": insert.excluded.cast_at},
+                )
+            )
+            return state
+
+    def _open_state(self, connection: Connection, poll_id: str) -> PollState:
+        """The poll's state if it takes votes now; :class:`TimeUp` or :class:`PollClosed` if not."""
+        state = self._state(connection, poll_id)
+        if state.timed_out:
+            raise TimeUp("Time is up: the lecturer's timer closed this poll, so your answer was not counted.")
+        if not state.is_open:
+            raise PollClosed("This poll is closed, so your vote was not counted. Wait for the lecturer to open it.")
+        return state
 
     # ---------------------------------------------------------------- lecturer
 
@@ -391,18 +488,61 @@ class ClassStore:
             )
         )
 
-    def set_open(self, poll_id: str, is_open: bool, *, code: str) -> PollState:
-        """Open or close a poll (lecturer code needed). Closing keeps the votes."""
+    def _upsert_round(self, connection: Connection, poll_id: str, round_: int, *, revealed: bool, closes_at: float | None) -> None:
+        values = {"poll_id": poll_id, "round": round_, "revealed": revealed, "closes_at": closes_at}
+        insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(rounds).values(**values)
+        connection.execute(
+            insert.on_conflict_do_update(
+                index_elements=[rounds.c.poll_id, rounds.c.round],
+                set_={"revealed": insert.excluded.revealed, "closes_at": insert.excluded.closes_at},
+            )
+        )
+
+    def _closes_at(self, seconds: float | None) -> float | None:
+        if seconds is None or seconds == 0:
+            return None
+        if not 0 < seconds <= MAX_TIMER_SECONDS:
+            raise ValueError(f"a timer runs for 1 to {MAX_TIMER_SECONDS} seconds, not {seconds!r}")
+        return self._clock() + float(seconds)
+
+    def set_open(self, poll_id: str, is_open: bool, *, code: str, seconds: float | None = None) -> PollState:
+        """Open or close a poll (lecturer code needed). Closing keeps the votes.
+
+        Opening with ``seconds`` starts a timer for this round: the round closes itself when it runs out.
+        Opening without ``seconds``, or closing, ends any timer.
+        """
+        closes_at = self._closes_at(seconds) if is_open else None
         self._require(poll_id, code)
         with self._transaction("change a poll in") as connection:
             state = self._state(connection, poll_id)
             self._upsert_state(connection, poll_id, is_open=is_open, round_=state.round)
-            return PollState(poll_id, is_open, state.round)
+            self._upsert_round(connection, poll_id, state.round, revealed=state.revealed, closes_at=closes_at)
+            return self._state(connection, poll_id)
 
-    def reset(self, poll_id: str, *, code: str) -> PollState:
-        """Start a new, empty round (lecturer code needed); earlier rounds stay in the store. Open stays open."""
+    def reset(self, poll_id: str, *, code: str, seconds: float | None = None) -> PollState:
+        """Start a new, empty round (lecturer code needed); earlier rounds stay in the store.
+
+        The new round's results are hidden. A poll taking votes stays open (timed by ``seconds``, if
+        given); a closed one, or one whose time ran out, stays closed.
+        """
+        closes_at = self._closes_at(seconds)
         self._require(poll_id, code)
         with self._transaction("reset a poll in") as connection:
             state = self._state(connection, poll_id)
             self._upsert_state(connection, poll_id, is_open=state.is_open, round_=state.round + 1)
-            return PollState(poll_id, state.is_open, state.round + 1)
+            self._upsert_round(connection, poll_id, state.round + 1, revealed=False, closes_at=closes_at if state.is_open else None)
+            return self._state(connection, poll_id)
+
+    def set_revealed(self, poll_id: str, revealed: bool, *, code: str) -> PollState:
+        """Show or hide the current round's results on every page (lecturer code needed); votes are not touched."""
+        self._require(poll_id, code)
+        with self._transaction("change a poll in") as connection:
+            state = self._state(connection, poll_id)
+            if connection.execute(sa.select(polls.c.poll_id).where(polls.c.poll_id == poll_id)).first() is None:
+                self._upsert_state(connection, poll_id, is_open=False, round_=state.round)
+            self._upsert_round(connection, poll_id, state.round, revealed=revealed, closes_at=state.closes_at)
+            return self._state(connection, poll_id)
+
+    def check_code(self, poll_id: str, code: str) -> None:
+        """Raise :class:`WrongCode` (counted towards the poll's lock) unless ``code`` is the lecturer code; for exports."""
+        self._require(poll_id, code)

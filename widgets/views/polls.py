@@ -6,7 +6,6 @@ import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Literal
 
 import anywidget
 import ipywidgets as ipw
@@ -15,26 +14,38 @@ import traitlets
 from ..content.polls import ChimeFile, Poll, PollError, load_chime, load_polls
 from ..content.vignettes import Frameworks, VignetteError, load_frameworks
 from ..logic.markup import STYLE, escape, feedback_box, notice
-from ..logic.polls import PollOption, poll_options, tally_html
+from ..logic.polls import (
+    AnswerError,
+    PollOption,
+    PollState,
+    clean_answer,
+    clock_text,
+    poll_options,
+    tally_html,
+    text_results_html,
+)
 from ..storage.classstore import (
     ClassStore,
     ClassStoreError,
     PollClosed,
+    TimeUp,
     valid_voter_id,
 )
 from .ticker import REFRESH_SECONDS, TICKER, close_tree
 
 __all__ = [
     "KERNEL_VOTER",
+    "POLL_CSS",
     "REFRESH_SECONDS",
     "BrowserId",
-    "PollBoard",
     "PollPage",
     "PollView",
     "VoterIdentity",
+    "anonymity_line",
     "chime_explorer",
     "class_poll",
-    "poll_board",
+    "content",
+    "open_class_store",
 ]
 
 
@@ -46,7 +57,7 @@ FALLBACK_TICKS = 3
 """Refreshes to wait for the browser's id before the page votes with the kernel's own id (about 4-6 s)."""
 
 
-_POLL_CSS = """<style>
+POLL_CSS = """<style>
 .rw-tally-table { width: 100%; max-width: 54rem; }
 .rw-tally-table th[scope="row"] { width: 40%; font-weight: 500; }
 .rw-bar-cell { width: 40%; }
@@ -56,6 +67,18 @@ _POLL_CSS = """<style>
 .rw-board-question { font-size: 1.6em; font-weight: 600; line-height: 1.3; margin: 0.4rem 0; }
 .rw-chime-letter { font-size: 2em; font-weight: 700; margin-right: 0.4rem; }
 .rw-hidden-id { display: none; }
+.rw-anonymity { margin: 0.4rem 0 0.2rem 0; }
+.rw-poll-note { margin: 0.2rem 0; }
+.rw-countdown { font-size: 2.4em; line-height: 1.2; margin: 0.3rem 0; }
+.rw-countdown strong { font-variant-numeric: tabular-nums; }
+.rw-countdown-label { font-size: 0.5em; font-weight: 600; margin-right: 0.3em; }
+.rw-countdown-done { font-size: 1.6em; }
+.rw-text-answer.widget-textarea { flex-direction: column; align-items: stretch; height: auto; }
+.rw-text-answer .widget-label { width: auto !important; max-width: none; text-align: left; }
+.rw-text-answer textarea { width: 100%; box-sizing: border-box; min-height: 3.2em; }
+.rw-word-list { list-style: none; padding-left: 0; display: flex; flex-wrap: wrap; gap: 0.2rem 1.2rem; align-items: baseline; }
+.rw-word-list .rw-count { font-size: 0.6em; }
+.rw-board-caption { font-weight: 600; margin: 0.3rem 0; }
 </style>"""
 
 
@@ -146,12 +169,26 @@ def open_class_store(url: str | None = None) -> tuple[ClassStore | None, str | N
 # --------------------------------------------------------------------------- student's vote
 
 
-class PollView:
-    """One poll for a student: choose, vote, change the vote; the class totals appear once you have voted.
+def anonymity_line(poll: Poll) -> str:
+    """The one line under every vote: what is stored, and what the lecturer sees."""
+    if poll.kind == "open_text":
+        stored, seen = "your words", "the answers without any id"
+    else:
+        stored, seen = "your choice", "only the totals"
+    return (
+        f'<p class="rw-anonymity"><strong>Anonymous:</strong> the class store keeps a random id of this browser and {stored}, '
+        f"never your name; the lecturer sees {seen}.</p>"
+    )
 
+
+class PollView:
+    """One poll for a student: choose (or type a short answer), send, change it while the poll is open.
+
+    The class's results appear only once the lecturer reveals them (so nobody votes with the crowd).
     The view votes as ``identity`` (default: this kernel's :data:`KERNEL_VOTER`), so setting the
     browser id to other values never adds voters. A vote belongs to one round: when the lecturer
-    starts a new round, the view clears the choice and asks again.
+    starts a new round, the view clears the choice and asks again. An open-text poll (``kind:
+    open_text``) has no options: pass ``()``.
     """
 
     def __init__(
@@ -165,16 +202,34 @@ class PollView:
     ) -> None:
         self.poll, self.options, self.store = poll, tuple(options), store
         self.identity = identity if identity is not None else KERNEL_VOTER
+        self.is_text = poll.kind == "open_text"
         self.browser = BrowserId(layout=ipw.Layout(width="0px", height="0px"))
         self.browser.add_class("rw-hidden-id")
-        self.choice = ipw.RadioButtons(
-            options=[(option.label, option.id) for option in self.options],
-            value=None,
-            description="Your vote",
-            layout=ipw.Layout(width="auto"),
-            style={"description_width": "initial"},
-        )
-        self.vote_button = ipw.Button(description="Vote", button_style="primary", tooltip="Send your vote; you can change it")
+        self.choice: ipw.RadioButtons | None = None
+        self.answer: ipw.Textarea | None = None
+        if self.is_text:
+            limit = poll.max_length or 0
+            self.answer = ipw.Textarea(
+                description=f"Your answer (up to {limit} characters)",
+                placeholder="A few words",
+                rows=2,
+                layout=ipw.Layout(width="100%"),
+                style={"description_width": "initial"},
+            )
+            self.answer.add_class("rw-text-answer")
+            entry: ipw.Widget = self.answer
+            send, tip = "Send answer", "Send your answer; you can change it while the poll is open"
+        else:
+            self.choice = ipw.RadioButtons(
+                options=[(option.label, option.id) for option in self.options],
+                value=None,
+                description="Your vote",
+                layout=ipw.Layout(width="auto"),
+                style={"description_width": "initial"},
+            )
+            entry = self.choice
+            send, tip = "Vote", "Send your vote; you can change it"
+        self.vote_button = ipw.Button(description=send, button_style="primary", tooltip=tip)
         self.status = ipw.HTML(notice("error", problem) if problem else "")
         self.tally = ipw.HTML()
         self.vote_round: int | None = None
@@ -182,10 +237,10 @@ class PollView:
         self._ticks = 0
         self.vote_button.on_click(lambda _button: self.cast())
         self.browser.observe(self._on_browser_id, names="browser_id")
-        header = ipw.HTML(
-            f'<p class="rw-board-question">{escape(poll.question)}</p><p>{escape(poll.note)} (Framework: {escape(poll.source)}.)</p>'
-        )
-        self.container = ipw.VBox([ipw.HTML(_POLL_CSS), header, self.choice, self.vote_button, self.status, self.tally, self.browser])
+        header = ipw.HTML(f'<p class="rw-board-question">{escape(poll.question)}</p>')
+        background = "Background" if self.is_text else "Framework"
+        about = ipw.HTML(anonymity_line(poll) + f'<p class="rw-poll-note">{escape(poll.note)} ({background}: {escape(poll.source)}.)</p>')
+        self.container = ipw.VBox([ipw.HTML(POLL_CSS), header, entry, self.vote_button, self.status, self.tally, about, self.browser])
         self.container.add_class("rw-exercise")
         if store is None:
             self.vote_button.disabled = True
@@ -222,100 +277,144 @@ class PollView:
     def _label(self, choice: str | None) -> str:
         return next((option.label for option in self.options if option.id == choice), "another option")
 
+    def _clear(self) -> None:
+        if self.choice is not None:
+            self.choice.value = None
+        if self.answer is not None:
+            self.answer.value = ""
+
     def restore(self) -> None:
-        """Show the vote this voter already gave in the current round, if any."""
+        """Show the vote (or answer) this voter already gave in the current round, if any."""
         if self.store is None or self.voter_id is None:
             self.refresh()
             return
         try:
             state = self.store.state(self.poll.id)  # read first: a round started in between only makes the page ask again
-            mine = self.store.my_vote(self.poll.id, self.voter_id)
+            if self.answer is not None:
+                mine = self.store.my_answer(self.poll.id, self.voter_id)
+            else:
+                mine = self.store.my_vote(self.poll.id, self.voter_id)
         except ClassStoreError as error:
             self.status.value = notice("error", str(error))
             return
-        if mine is not None and mine in {option.id for option in self.options}:
+        if mine is not None and self.answer is not None:
+            self.answer.value = mine
+            self.vote_round = state.round
+            self.status.value = feedback_box("info", f"<p>Your answer: “{escape(mine)}”. You can change it while the poll is open.</p>")
+        elif mine is not None and self.choice is not None and mine in {option.id for option in self.options}:
             self.choice.value = mine
             self.vote_round = state.round
             self.status.value = feedback_box("info", f"<p>Your vote: <strong>{escape(self._label(mine))}</strong>. You can change it while the poll is open.</p>")
         self.refresh()
 
     def cast(self) -> None:
-        """Send the chosen option; the store keeps one vote per voter per round, the latest."""
+        """Send the chosen option (or the typed answer); the store keeps one per voter per round, the latest."""
         if self.store is None:
             return
         if self.voter_id is None:
-            self.status.value = notice("warning", "The page is still connecting. Press Vote again in a moment.")
-            return
-        if self.choice.value is None:
-            self.status.value = notice("warning", "Choose one option first, then press Vote.")
+            self.status.value = notice("warning", f"The page is still connecting. Press {self.vote_button.description} again in a moment.")
             return
         try:
-            state = self.store.vote(self.poll.id, self.voter_id, self.choice.value)
-        except PollClosed as error:
+            if self.answer is not None:
+                text = clean_answer(self.answer.value, max_length=self.poll.max_length or 0)
+                state = self.store.answer(self.poll.id, self.voter_id, text)
+                saved = f"<p>Answer saved: “{escape(text)}”. You can change it while the poll is open; only your latest answer counts.</p>"
+            else:
+                if self.choice is None or self.choice.value is None:
+                    self.status.value = notice("warning", "Choose one option first, then press Vote.")
+                    return
+                state = self.store.vote(self.poll.id, self.voter_id, self.choice.value)
+                saved = (
+                    f"<p>Vote saved: <strong>{escape(self._label(self.choice.value))}</strong>. "
+                    "You can change it while the poll is open; only your latest vote counts.</p>"
+                )
+        except AnswerError as error:
             self.status.value = notice("warning", str(error))
+        except TimeUp as error:
+            self.status.value = notice("warning", str(error))
+        except PollClosed as error:
+            self.status.value = notice("warning", str(error) if not self.is_text else str(error).replace("your vote", "your answer"))
         except ClassStoreError as error:
-            self.status.value = notice("error", f"Your vote was not saved. {error}")
+            self.status.value = notice("error", f"Your {'answer' if self.is_text else 'vote'} was not saved. {error}")
         else:
             self.vote_round = state.round
-            self.status.value = feedback_box(
-                "correct",
-                f"<p>Vote saved: <strong>{escape(self._label(self.choice.value))}</strong>. "
-                "You can change it while the poll is open; only your latest vote counts.</p>",
-                title="Saved.",
-            )
+            self.status.value = feedback_box("correct", saved, title="Saved.")
         self.refresh()
 
+    def _read(self) -> tuple[PollState, Mapping[str, int], tuple[str, ...]]:
+        assert self.store is not None
+        if self.is_text:
+            state, answers = self.store.answers(self.poll.id)
+            return state, {}, answers
+        state, counts = self.store.tally(self.poll.id)
+        return state, counts, ()
+
     def refresh(self) -> None:
-        """Re-read the poll: enable voting only while open; show the totals once this voter has voted or the poll closed.
+        """Re-read the poll: enable voting only while open; show the class's results only once the lecturer reveals them.
 
         A vote from an earlier round is not shown as this round's: the choice is cleared and the page asks again.
         """
         if self.store is None:
             return
         try:
-            state, counts = self.store.tally(self.poll.id)
+            state, counts, answers = self._read()
+            now = self.store.now()
         except ClassStoreError as error:
             self.tally.value = notice("error", str(error))
             self.vote_button.disabled = True  # no voting into a store that cannot be read
             return
         if self.vote_round is not None and self.vote_round != state.round:
             self.vote_round = None
-            self.choice.value = None
+            self._clear()
             self.status.value = feedback_box(
                 "info",
-                f"<p>The lecturer started round {state.round}: your earlier vote is not counted in it. "
-                "Choose an option and press Vote to take part.</p>",
+                f"<p>The lecturer started round {state.round}: your earlier {'answer' if self.is_text else 'vote'} is not counted in it. "
+                f"{'Type an answer and press Send answer' if self.is_text else 'Choose an option and press Vote'} to take part.</p>",
                 title="New round: vote again.",
             )
         self.vote_button.disabled = not state.is_open or self.voter_id is None
-        voted = self.vote_round is not None
-        if voted or not state.is_open:
-            html = tally_html(self.poll, self.options, state, counts)
-            if not state.is_open and not voted:
-                html = notice("info", "The poll is closed. The lecturer opens it when it is time to vote.") + html
-        elif self.voter_id is None:
-            html = notice("info", "The poll is open. Connecting this page... the Vote button turns on in a moment.")
-        else:
-            html = notice("info", f"The poll is open (round {state.round}). The class totals appear here after you vote.")
+        html = self._results_html(state, counts, answers, now)
         if self.tally.value != html:
             self.tally.value = html
+
+    def _results_html(self, state: PollState, counts: Mapping[str, int], answers: Sequence[str], now: float) -> str:
+        """One notice saying where the poll stands and what this page has sent; the class's results once revealed."""
+        voted = self.vote_round is not None
+        what = "answer" if self.is_text else "vote"
+        left = state.seconds_left(now)
+        if state.timed_out:
+            words = ["Time is up: the lecturer's timer closed this poll."]
+        elif not state.is_open:
+            words = ["The poll is closed." if voted else "The poll is closed. The lecturer opens it when it is time to vote."]
+        elif self.voter_id is None:
+            words = [f"The poll is open. Connecting this page... the {self.vote_button.description} button turns on in a moment."]
+        else:
+            words = [f"The poll is open (round {state.round})." + (f" Time left: {clock_text(left)}." if left is not None else "")]
+        if voted:
+            words.append(f"Your {what} is counted.")
+        if not state.revealed:
+            words.append("The class's results appear here when the lecturer reveals them.")
+            return notice("info", " ".join(words))
+        results = (
+            text_results_html(self.poll, state, answers, now=now)
+            if self.is_text
+            else tally_html(self.poll, self.options, state, counts, now=now)
+        )
+        return notice("info", " ".join(words)) + results
 
 
 # --------------------------------------------------------------------------- the students' poll page
 
 
-_PAGE_INTRO = (
-    "<p>This page shows the poll the lecturer has opened; keep it open and the question appears here. "
-    "Your vote is anonymous: the class store keeps a random id of this browser and your choice, "
-    "and the lecturer sees only the totals.</p>"
-)
+_PAGE_NOTE = "<p>Keep this page open: when the lecturer opens a poll, it appears here by itself.</p>"
 
 
 class PollPage:
     """The students' poll page: every poll the lecturer has open, each answerable; when none is open, the last ones shown.
 
     So every poll in ``data/class/polls.yaml`` can be answered from one address: the board opens a
-    poll and the page follows within a refresh. All the page's polls vote as one voter.
+    poll and the page follows within a refresh. All the page's polls vote as one voter. The vote
+    comes first on the page; what the page is for follows it.
     """
 
     def __init__(
@@ -332,7 +431,7 @@ class PollPage:
         self.views: dict[str, PollView] = {}
         self.message = ipw.HTML(notice("error", problem) if problem else "")
         self.body = ipw.VBox()
-        self.container = ipw.VBox([ipw.HTML(_POLL_CSS), ipw.HTML(_PAGE_INTRO), self.message, self.body])
+        self.container = ipw.VBox([ipw.HTML(POLL_CSS), self.message, self.body, ipw.HTML(_PAGE_NOTE)])
         self.container.add_class("rw-exercise")
         if store is not None:
             self.refresh()
@@ -366,109 +465,12 @@ class PollPage:
             self.message.value = waiting
 
 
-# --------------------------------------------------------------------------- lecturer's board
-
-
-class PollBoard:
-    """The lecturer's board: pick a poll, see the totals live, and open, close or restart it with the lecturer code."""
-
-    def __init__(self, polls: Mapping[str, Poll], frameworks: Frameworks, store: ClassStore | None, problem: str | None = None) -> None:
-        self.polls, self.frameworks, self.store = dict(polls), frameworks, store
-        self.picker = ipw.Dropdown(
-            options=[(poll.question, poll.id) for poll in self.polls.values()],
-            description="Poll",
-            layout=ipw.Layout(width="100%", max_width="54rem"),
-        )
-        self.question = ipw.HTML()
-        self.tally = ipw.HTML(notice("error", problem) if problem else "")
-        self.code = ipw.Password(description="Lecturer code", placeholder="as printed when the dashboards started", style={"description_width": "initial"})
-        self.open_button = ipw.Button(description="Open poll", tooltip="Start taking votes")
-        self.close_button = ipw.Button(description="Close poll", tooltip="Stop taking votes; the votes are kept")
-        self.reset_button = ipw.Button(description="Start a new round", tooltip="Empty totals; earlier votes stay in the store")
-        self.message = ipw.HTML()
-        self.open_button.on_click(lambda _b: self.control("open"))
-        self.close_button.on_click(lambda _b: self.control("close"))
-        self.reset_button.on_click(lambda _b: self.control("reset"))
-        self.picker.observe(lambda _change: self.refresh(), names="value")
-        controls = ipw.VBox(
-            [
-                ipw.HTML(
-                    "<h2>Lecturer controls</h2><p>Students vote on the <em>class-poll</em> page, which shows every open poll. "
-                    "They can vote only while a poll is open. A new round empties the totals and asks every open page again.</p>"
-                ),
-                self.code,
-                ipw.HBox([self.open_button, self.close_button, self.reset_button]),
-                self.message,
-            ]
-        )
-        self.container = ipw.VBox([ipw.HTML(_POLL_CSS), self.picker, self.question, self.tally, controls])
-        self.container.add_class("rw-exercise")
-        if store is None:
-            for button in (self.open_button, self.close_button, self.reset_button):
-                button.disabled = True
-        else:
-            self.refresh()
-            TICKER.subscribe(self.container, self.refresh)
-
-    def close(self) -> None:
-        """Close the board's widgets; its refresh stops with them."""
-        close_tree(self.container)
-
-    @property
-    def poll(self) -> Poll:
-        return self.polls[self.picker.value]
-
-    def refresh(self) -> None:
-        """Re-read the chosen poll's totals and state."""
-        poll = self.poll
-        question = f'<p class="rw-board-question">{escape(poll.question)}</p><p>{escape(poll.note)}</p>'
-        if self.question.value != question:
-            self.question.value = question
-        if self.store is None:
-            return
-        try:
-            state, counts = self.store.tally(poll.id)
-        except ClassStoreError as error:
-            self.tally.value = notice("error", str(error))
-            return
-        html = tally_html(poll, poll_options(poll, self.frameworks), state, counts)
-        if self.tally.value != html:
-            self.tally.value = html
-
-    def control(self, action: Literal["open", "close", "reset"]) -> None:
-        """Open, close or restart the chosen poll if the code is right; a wrong code changes nothing."""
-        if self.store is None:
-            return
-        poll_id, code = self.poll.id, self.code.value
-        try:
-            if action == "reset":
-                state = self.store.reset(poll_id, code=code)
-                done = f"Round {state.round} started: the totals are empty."
-            else:
-                state = self.store.set_open(poll_id, action == "open", code=code)
-                done = "The poll is open: students can vote." if state.is_open else "The poll is closed; the votes are kept."
-        except ClassStoreError as error:  # a wrong code, or the store's lock after too many (counted per poll in the store)
-            self.message.value = notice("error", str(error))
-        else:
-            self.message.value = notice("info", done)
-        self.refresh()
-
-
 # --------------------------------------------------------------------------- entry points
 
 
-def _content() -> tuple[Mapping[str, Poll], Frameworks]:
+def content() -> tuple[Mapping[str, Poll], Frameworks]:
+    """The polls and the frameworks their options come from."""
     return load_polls(), load_frameworks()
-
-
-def poll_board(url: str | None = None) -> ipw.Widget:
-    """The lecturer's live poll board (one call in a dashboard)."""
-    try:
-        polls, frameworks = _content()
-    except (PollError, VignetteError) as error:
-        return ipw.HTML(STYLE + notice("error", str(error)))
-    store, problem = open_class_store(url)
-    return ipw.VBox([ipw.HTML(STYLE), PollBoard(polls, frameworks, store, problem).container])
 
 
 def _process_html(chime: ChimeFile, frameworks: Frameworks, process_id: str) -> str:
@@ -484,7 +486,7 @@ def _process_html(chime: ChimeFile, frameworks: Frameworks, process_id: str) -> 
 def chime_explorer(url: str | None = None, poll_id: str = "chime-hardest") -> ipw.Widget:
     """The five CHIME processes, one at a time, then a class poll (one call in a dashboard)."""
     try:
-        chime, (polls, frameworks) = load_chime(), _content()
+        chime, (polls, frameworks) = load_chime(), content()
         poll = polls[poll_id]
     except (PollError, VignetteError) as error:
         return ipw.HTML(STYLE + notice("error", str(error)))
@@ -509,8 +511,17 @@ def chime_explorer(url: str | None = None, poll_id: str = "chime-hardest") -> ip
 def class_poll(url: str | None = None) -> ipw.Widget:
     """The students' poll page: whichever poll the lecturer opens (one call in a dashboard)."""
     try:
-        polls, frameworks = _content()
+        polls, frameworks = content()
     except (PollError, VignetteError) as error:
         return ipw.HTML(STYLE + notice("error", str(error)))
     store, problem = open_class_store(url)
     return ipw.VBox([ipw.HTML(STYLE), PollPage(polls, frameworks, store, problem).container])
+
+
+def __getattr__(name: str) -> object:
+    """``PollBoard`` and ``poll_board`` moved to :mod:`widgets.views.pollboard`; old imports from here still work."""
+    if name in {"PollBoard", "poll_board"}:
+        from . import pollboard
+
+        return getattr(pollboard, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

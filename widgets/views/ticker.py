@@ -6,6 +6,11 @@ to the kernel's one :data:`TICKER` with their container. Closing the container
 (``container.close()``, or the view's ``close()``) ends the subscription; when no
 view is left the task ends too. Re-running a cell therefore never adds an endless
 loop, and a closed view never touches the database again.
+
+A countdown on screen needs whole seconds: :data:`CLOCK` ticks every second for the views that
+subscribe to it while a timer runs (the poll board), and redraws without reading the store. Nothing
+here writes to an ``Output`` widget (``with out:`` while Voilà executes the notebook can hang the page):
+every refresh assigns widget values.
 """
 
 from __future__ import annotations
@@ -18,9 +23,11 @@ from typing import Any
 
 import ipywidgets as ipw
 
-__all__ = ["REFRESH_SECONDS", "TICKER", "Ticker", "close_tree", "kernel_loop"]
+__all__ = ["CLOCK", "CLOCK_SECONDS", "REFRESH_SECONDS", "TICKER", "Ticker", "close_tree", "kernel_loop"]
 
 REFRESH_SECONDS = 2.0
+
+CLOCK_SECONDS = 1.0
 
 _log = logging.getLogger(__name__)
 
@@ -107,3 +114,7 @@ class Ticker:
 
 TICKER = Ticker(REFRESH_SECONDS)
 """The kernel's one ticker."""
+
+CLOCK = Ticker(CLOCK_SECONDS)
+"""A second, faster ticker for countdowns on screen. Its subscribers read no database (they redraw a time left
+from a state already read); a view subscribes only while a timer runs, so with no timer it runs no task."""
