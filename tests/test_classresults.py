@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any
 
@@ -26,10 +27,13 @@ from widgets.logic.classresults.aggregate import (
 from widgets.logic.classresults.html import (
     question_html,
     results_html,
+    skipped_details_html,
     skipped_html,
+    skipped_summary_html,
     summary_html,
 )
 from widgets.logic.classresults.reading import (
+    MAX_CLASS_BYTES,
     MAX_CLASS_FILES,
     class_file_name,
     display_name,
@@ -47,7 +51,7 @@ from widgets.logic.export import (
     answers_sha256,
 )
 from widgets.logic.grading import display_order
-from widgets.logic.kinds import choice
+from widgets.logic.kinds import TalliesResult, choice
 from widgets.logic.portfolio import (
     MAX_IMPORT_BYTES,
     export_class_answers,
@@ -203,7 +207,8 @@ class TestReadingFiles:
         edited = text.replace('"value": 26.5', '"value": 99.0')
         assert edited != text
         batch = read_class_files([("edited.md", edited.encode())])
-        assert batch.files == () and "do not match their checksum" in batch.skipped[0].reason
+        assert batch.files == () and batch.skipped[0].reason.startswith("Could not be read: its check-sum does not match")
+        assert batch.skipped[0].category == "checksum" and "edited by hand" not in batch.skipped[0].reason
 
     def test_another_schema_version_is_skipped(self) -> None:
         text = class_file(student(1)).decode().replace('"schema_version": 2', '"schema_version": 3')
@@ -338,8 +343,9 @@ class TestAggregation:
 
     def test_numeric_values_tolerance_and_completion(self, results: ClassResults) -> None:
         q = result_of(results, "01.4")
-        assert (q.answered, q.files, q.correct) == (3, 4, 2)  # 26.5 and 26.46 are within 0.05
-        assert {(t.label, t.count, t.correct) for t in q.tallies} == {("26.5%", 1, True), ("26.46%", 1, True), ("27.5%", 1, False)}
+        # 01.4 takes one decimal place: 26.46 is within 0.05 of the key, but its view refuses two decimal places
+        assert (q.answered, q.files, q.correct, q.unfit) == (3, 4, 1, 1)
+        assert {(t.label, t.count, t.correct) for t in q.tallies} == {("26.5%", 1, True), ("27.5%", 1, False)}
         assert q.common_wrong == Tally("27.5%", 1, False) and q.key == "26.5% (± 0.05)"
         assert q.completion == 0.75
 
@@ -521,7 +527,8 @@ class TestView:
         view = ClassResultsView(chapters=CHAPTERS)
         view.upload.value = uploaded([*hand_made_class(), (NASTY_NAME, b"\xff\xfe")])
         assert "5 files read: 4 on the board, 1 skipped." in view.summary.value
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;.md" in view.skipped.value and "not UTF-8" in view.skipped.value
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;.md" in view.skipped_details.value and "not UTF-8" in view.skipped_details.value
+        assert "1 file not on the board" in view.skipped.value and "alert" not in view.skipped.value
         assert view.chapter.value == "01" and not view.chapter.disabled
         assert "Answered by <strong>4 of 4</strong>" in view.board.value
         assert view.note.value == "" and not view.clear_button.disabled
@@ -533,7 +540,8 @@ class TestView:
         assert "1 file read: 1 on the board, 0 skipped." in view.summary.value and "5 answers counted" in view.summary.value
         view.upload.value = uploaded([*rest, ("copy.md", first[1])])
         assert "5 files read: 4 on the board, 1 skipped." in view.summary.value
-        assert "copy.md" in view.skipped.value and "ana.md (file 1)" in view.skipped.value
+        assert "copy.md" in view.skipped_details.value and "ana.md (file 1)" in view.skipped_details.value
+        assert "1 file: the same answers as a file already on the board" in view.skipped.value and ".md" not in view.skipped.value
 
     def test_reflections_and_script_names_never_reach_the_page(self) -> None:
         view = ClassResultsView(chapters=CHAPTERS)
@@ -541,7 +549,7 @@ class TestView:
         view.chapter.value = "all"
         state = page_state(view.container)
         assert "MY-PRIVATE" not in state and "alert('x')" not in state
-        assert "<script>" not in state and "&lt;script&gt;alert(1)&lt;/script&gt;.md (file 1)" in view.skipped.value
+        assert "<script>" not in state and "&lt;script&gt;alert(1)&lt;/script&gt;.md (file 1)" in view.skipped_details.value
 
     def test_the_synthetic_example_is_labelled_and_replaced_by_an_upload(self) -> None:
         view = ClassResultsView()
@@ -734,3 +742,174 @@ class TestFirstTryCorrectness:
         assert result.first_try_known == result.graded > 0
         assert result.first_try_correct is not None and result.first_try_correct <= (result.correct or 0)
         assert "Right at the first try" in question_html(result)
+
+
+# ----------------------------------------------------------------------------- issue 15: the board on a projector
+
+
+def hidden_parts(html: str) -> list[str]:
+    """What gives the answer key away in board HTML, found in ``html``."""
+    tells = ["Answer key", "✔", "✘", "correct", "wrong answer", "rw-cr-right", "rw-cr-other", "rw-cr-keycell", "within the tolerance"]
+    return [tell for tell in tells if tell in html]
+
+
+class TestProjector:
+    def test_the_answer_key_is_hidden_until_shown(self, results: ClassResults) -> None:
+        """Before, the board always showed the key, the counts correct and the wrong answers: the room saw them at once."""
+        hidden = results_html(results, "01", key_shown=False)
+        assert hidden_parts(hidden) == [] and "The answer key is hidden" in hidden
+        assert "Answered by <strong>4 of 4</strong>" in hidden and 'class="rw-cr-bar rw-cr-none" style="width:50.0%"' in hidden
+        shown = results_html(results, "01", key_shown=True)
+        assert {"Answer key", "✔", "correct", "rw-cr-keycell"} <= set(hidden_parts(shown))
+
+    def test_a_hidden_sorting_task_counts_statements_sorted_not_right(self, results: ClassResults) -> None:
+        html = question_html(result_of(results, "01.5"), key_shown=False)
+        assert hidden_parts(html) == [] and ">Sorted</th>" in html and ">Right</th>" not in html and "None" not in html
+
+    def test_hidden_numeric_values_are_grouped_without_saying_which_are_within_the_tolerance(self) -> None:
+        values = [20.0 + n for n in range(6)] + [26.5, 26.5, 26.5, 26.5] + [30.0 + n for n in range(6)]
+        files = [(f"s{n}.md", class_file([answer("01.4", "numeric", {"value": v})])) for n, v in enumerate(values)]
+        result = result_of(class_results(read_class_files(files).files, CHAPTERS), "01.4")
+        assert isinstance(result, TalliesResult) and result.tallies[-1] == Tally("5 other values", 5, False)
+        # a question with a wider tolerance groups the right values past the first eight apart from the others
+        wide = replace(result, tallies=(*result.tallies[:8], Tally("2 other values within the tolerance", 3, True), Tally("4 other values", 5, False)))
+        assert "within the tolerance" in question_html(wide)
+        html = question_html(wide, key_shown=False)
+        assert hidden_parts(html) == [] and "6 other values" in html and "26.5%" in html
+
+    def test_the_view_hides_the_key_until_the_lecturer_shows_it(self) -> None:
+        view = ClassResultsView(chapters=CHAPTERS)
+        assert view.key_button.disabled and view.key_button.description == "Show the answer key"
+        view.upload.value = uploaded(hand_made_class())
+        assert not view.key_button.disabled and hidden_parts(view.board.value) == []
+        view.key_button.click()
+        assert "Answer key:" in view.board.value and view.key_button.description == "Hide the answer key"
+        view.chapter.value = "all"
+        assert "Answer key:" in view.board.value  # stays shown across chapters
+        view.key_button.click()
+        assert hidden_parts(view.board.value) == [] and view.key_button.description == "Show the answer key"
+
+    def test_skipped_files_are_counted_on_screen_by_a_plain_reason_and_named_only_in_the_lecturers_details(self) -> None:
+        """Before, every skipped file was listed by name on the board, an edited one as "edited by hand, or damaged"."""
+        edited = class_file(student(1)).decode().replace('"value": 26.5', '"value": 99.0').encode()
+        batch = read_class_files(
+            [("amy-jones.md", edited), ("bob-notes.txt", b"notes"), ("ann-lee.md", class_file(student(1))),
+             ("ann-lee-again.md", class_file(student(1))), ("cut-file.md", edited[:200] + b"<!-- recovery-workbook-data {")]
+        )  # fmt: skip
+        screen = skipped_summary_html(batch.skipped)
+        assert "4 files not on the board" in screen
+        assert "1 file: could not be read: the check-sum does not match" in screen
+        assert "1 file: not a class answers file" in screen and "1 file: the same answers as a file already on the board" in screen
+        assert "1 file: could not be read (cut short or damaged)" in screen
+        assert not any(name in screen for name in ("amy-jones", "bob-notes", "ann-lee", "cut-file", ".md", ".txt"))
+        assert not re.search(r"edited by hand|forg|cheat|tamper", screen, re.IGNORECASE)
+        details = skipped_details_html(batch.skipped)
+        assert details.startswith('<details class="rw-cr-details"><summary>Details for the lecturer')
+        assert " open" not in details.split(">", 1)[0]  # closed until the lecturer opens it
+        assert all(name in details for name in ("amy-jones.md", "bob-notes.txt", "ann-lee-again.md", "ann-lee.md (file 3)", "cut-file.md"))
+        assert skipped_summary_html(()) == skipped_details_html(()) == ""
+
+    def test_the_view_puts_names_only_in_the_closed_details(self) -> None:
+        view = ClassResultsView(chapters=CHAPTERS)
+        view.upload.value = uploaded([*hand_made_class(), ("zed-smith.md", b"nothing")])
+        assert "zed-smith" not in view.skipped.value + view.summary.value + view.board.value
+        assert "zed-smith.md" in view.skipped_details.value and "<details" in view.skipped_details.value
+        view.clear_button.click()
+        assert view.skipped.value == view.skipped_details.value == ""
+
+
+# ----------------------------------------------------------------------------- issue 14.7: what the check-sum is, and answers checked
+
+
+def forged(data: bytes, change: Any) -> bytes:
+    """``data`` (an export) with its answer records changed by ``change`` and the SHA-256 recomputed, as a forger would."""
+    text = data.decode()
+    start = text.index(DATA_MARKER) + len(DATA_MARKER)
+    end = text.index("-->", start)
+    block = json.loads(text[start:end])
+    change(block["answers"])
+    block["answers_sha256"] = answers_sha256(block["answers"])
+    return (text[:start] + " " + json.dumps(block) + " " + text[end:]).encode()
+
+
+def set_answer(question_id: str, **fields: Any) -> Any:
+    def change(records: list[dict[str, Any]]) -> None:
+        for item in records:
+            if item["question_id"] == question_id:
+                item.update(fields)
+
+    return change
+
+
+class TestForgedFiles:
+    def test_a_forged_file_whose_answers_fit_is_accepted_and_the_board_says_the_check_is_not_a_signature(self) -> None:
+        """The check-sum detects damage, not forgery: the widget must not promise more."""
+        right = forged(class_file(student(4)), set_answer("01.1", answer=chosen("01.1", 0)))
+        batch = read_class_files([("forged.md", right)], now=NOW)
+        assert batch.skipped == () and result_of(class_results(batch.files, CHAPTERS), "01.1").correct == 1
+        intro = " ".join(page_state(ClassResultsView(chapters=CHAPTERS).container).split())
+        assert "It is not a signature" in intro and "for discussion, not assessment" in intro
+
+    def test_an_option_the_question_does_not_have_is_left_out_and_counted(self) -> None:
+        data = forged(class_file(student(1)), set_answer("01.1", answer={"chosen": ["All of the above, obviously"]}))
+        batch = read_class_files([("a.md", data), ("b.md", class_file(student(3)))], now=NOW)
+        results = class_results(batch.files, CHAPTERS)
+        q = result_of(results, "01.1")
+        assert (q.answered, q.unfit, q.graded) == (2, 1, 1) and "All of the above" not in results_html(results)
+        assert "1 answer does not fit this exercise as it is now (an option it does not have" in question_html(q)
+        assert "2 answers left out: 2 do not fit their question" in summary_html(batch, results)  # with 01.4's 26.46
+
+    def test_a_rating_off_the_scale_and_a_number_past_the_questions_precision_are_left_out(self) -> None:
+        data = forged(
+            class_file(student(1)),
+            lambda records: [set_answer("01.6", answer={"ratings": {"c": 50}})(records), set_answer("01.4", answer={"value": 26.4999})(records)],
+        )
+        results = class_results(read_class_files([("a.md", data)], now=NOW).files, CHAPTERS)
+        assert result_of(results, "01.6").unfit == 1 and result_of(results, "01.4").unfit == 1
+        assert result_of(results, "01.4").correct == 0  # 26.4999 is within the tolerance, but the view takes one decimal place
+
+    def test_an_answer_dated_in_the_future_is_left_out_and_counted(self) -> None:
+        """Before, a forged time stamp years ahead made a file's answer the latest and counted it."""
+        later = (NOW + timedelta(days=400)).isoformat(timespec="milliseconds")
+        soon = (NOW + timedelta(minutes=5)).isoformat(timespec="milliseconds")  # a clock a little fast: kept
+
+        def change(records: list[dict[str, Any]]) -> None:
+            first = next(item for item in records if item["question_id"] == "01.1")
+            records.append({**first, "answer": chosen("01.1", 3), "saved_at": later})
+            set_answer("01.2", saved_at=soon)(records)
+
+        batch = read_class_files([("a.md", forged(class_file(student(1)), change))], now=NOW)
+        (read,) = batch.files
+        assert read.future == ("01.1",) and batch.future == 1
+        results = class_results(batch.files, CHAPTERS)
+        assert tally(result_of(results, "01.1"), 0).count == 1 and tally(result_of(results, "01.1"), 3).count == 0
+        assert result_of(results, "01.2").answered == 1
+        assert "1 is dated in the future" in summary_html(batch, results)
+
+    def test_a_file_with_only_future_answers_is_skipped_with_a_plain_reason(self) -> None:
+        later = (NOW + timedelta(days=2)).isoformat()
+        data = forged(class_file(student(4)), lambda records: [item.update(saved_at=later) for item in records])
+        (skipped,) = read_class_files([("a.md", data)], now=NOW).skipped
+        assert skipped.category == "empty" and "3 answers are dated in the future and left out" in skipped.reason
+
+
+# ----------------------------------------------------------------------------- issue 14.6: the upload says its limits, the browser refuses early
+
+
+class TestUploadLimits:
+    def test_the_upload_states_its_limits_and_carries_them_for_the_browser(self) -> None:
+        view = ClassResultsView(chapters=CHAPTERS)
+        classes = set(view.upload._dom_classes)
+        assert {f"max-file-bytes-{MAX_IMPORT_BYTES}", f"max-bytes-{MAX_CLASS_BYTES}"} <= classes
+        intro = " ".join(page_state(view.container).split())
+        assert "each file up to 5 MB" in intro and f"up to {MAX_CLASS_FILES} files and 50 MB on the board" in intro
+        assert "refused in the browser before it is sent" in intro
+
+    def test_the_browsers_limit_shrinks_as_the_board_fills_and_resets_when_cleared(self) -> None:
+        view = ClassResultsView(chapters=CHAPTERS)
+        files = hand_made_class()
+        view.upload.value = uploaded(files)
+        room = MAX_CLASS_BYTES - sum(len(data) for _name, data in files)
+        assert [c for c in view.upload._dom_classes if c.startswith("max-bytes-")] == [f"max-bytes-{room}"]
+        view.clear_button.click()
+        assert [c for c in view.upload._dom_classes if c.startswith("max-bytes-")] == [f"max-bytes-{MAX_CLASS_BYTES}"]

@@ -14,8 +14,8 @@ from ..content.exercises import (
 )
 from ..content.loading import ContentError
 from ..logic.classresults.aggregate import REFLECTION_NOTE, ClassResults, class_results
-from ..logic.classresults.html import results_html, skipped_html, summary_html
-from ..logic.classresults.reading import MAX_CLASS_FILES, ClassBatch, read_class_files
+from ..logic.classresults.html import results_html, skipped_details_html, skipped_summary_html, summary_html
+from ..logic.classresults.reading import MAX_CLASS_BYTES, MAX_CLASS_FILES, ClassBatch, read_class_files
 from ..logic.classresults.synthetic import (
     CLASS_SEED,
     SYNTHETIC_CLASS_LABEL,
@@ -23,6 +23,7 @@ from ..logic.classresults.synthetic import (
 )
 from ..logic.markup import STYLE, notice
 from ..logic.portfolio import (
+    MAX_IMPORT_BYTES,
     PortfolioError,
 )
 
@@ -67,17 +68,35 @@ _BOARD_CSS = """<style>
 .rw-cr-pct { font-weight: normal; font-size: 0.85em; }
 .rw-cr-key, .rw-cr-wrongmark { font-weight: 700; white-space: nowrap; }
 .rw-cr-synthetic { font-weight: 700; border: 2px dashed currentColor; padding: 0.3rem 0.6rem; }
+.rw-cr-details { margin: 0.3rem 0; }
+.rw-cr-details > summary { cursor: pointer; font-weight: 600; padding: 0.2rem 0; }
+.rw-cr-details > summary:focus-visible { outline: 3px solid var(--jp-brand-color1, #1976d2); outline-offset: 2px; }
 </style>"""
+
+
+def _megabytes(count: int) -> str:
+    return f"{count / 1_000_000:g} MB"
 
 
 _INTRO = (
     "<p>Add the files your students exported: the anonymised <em>class answers file</em> from chapter 09 "
-    "(\u201cPrepare a class answers file\u201d), or a reflective log. Choose many files at once: the browser "
-    "sends each choice as one message, which the workbook's servers accept up to 64 MB (a class answers file is "
-    f"about 25 kB, a reflective log more). Each batch is added to the files already on the board, up to {MAX_CLASS_FILES}. Files are read in memory on this computer and not saved. "
-    "Duplicate and unreadable files are listed with the reason and left out.</p>"
+    "(\u201cPrepare a class answers file\u201d), or a reflective log. Choose many files at once. "
+    f"<strong>Limits:</strong> each file up to {_megabytes(MAX_IMPORT_BYTES)} (a class answers file is about 25 kB), "
+    f"and up to {MAX_CLASS_FILES} files and {_megabytes(MAX_CLASS_BYTES)} on the board in all; a choice past these "
+    "limits is refused in the browser before it is sent. Each batch is added to the files already on the board. "
+    "Files are read in memory on this computer and not saved.</p>"
+    "<p><strong>What the board checks:</strong> each file's check-sum, which finds a file damaged on the way or "
+    "changed by mistake. It is not a signature: anyone can change the answers in a file and make its check-sum match "
+    "again, so the board is for discussion, not assessment. Each answer is also checked against its question (an "
+    "option it has, a rating on its scale, a number to its precision, a time not in the future); an answer that "
+    "fails is left out and counted. Files that cannot be used are counted on the board and named under "
+    "\u201cDetails for the lecturer\u201d, which stays closed until you open it.</p>"
+    "<p><strong>The answer key</strong> stays hidden until you press \u201cShow the answer key\u201d.</p>"
     f"<p><strong>Privacy:</strong> {escape(REFLECTION_NOTE)}</p>"
 )
+
+
+_SHOW_KEY, _HIDE_KEY = "Show the answer key", "Hide the answer key"
 
 
 class ClassResultsView:
@@ -107,6 +126,8 @@ class ClassResultsView:
             accept=".md,.html", multiple=True, description="Add answers files", layout=ipw.Layout(width="auto"),
             tooltip="Choose students' class answers files or reflective logs (.md or .html); many at once",
         )  # fmt: skip
+        self.upload.add_class(f"max-file-bytes-{MAX_IMPORT_BYTES}")
+        self._byte_class = ""
         self.upload.observe(self._on_upload, names="value")
         self.example_button = ipw.Button(
             description="Show a synthetic example class", layout=ipw.Layout(width="auto"),
@@ -119,7 +140,14 @@ class ClassResultsView:
         self.clear_button.on_click(lambda _button: self.clear())
         self.summary = ipw.HTML()
         self.skipped = ipw.HTML()
+        self.skipped_details = ipw.HTML()
         self.note = ipw.HTML()
+        self.key_shown = False
+        self.key_button = ipw.Button(
+            description=_SHOW_KEY, layout=ipw.Layout(width="auto"),
+            tooltip="Mark the right answers on the board (hidden until you press this)",
+        )  # fmt: skip
+        self.key_button.on_click(lambda _button: self.show_key(not self.key_shown))
         self.chapter = ipw.Dropdown(
             description="Chapter:", options=self._chapter_options(), value="all",
             style={"description_width": "initial"}, layout=ipw.Layout(width="auto"),
@@ -131,12 +159,30 @@ class ClassResultsView:
             [
                 ipw.HTML(STYLE + _BOARD_CSS), self.problems, ipw.HTML(_INTRO),
                 ipw.HBox([self.upload, self.example_button, self.clear_button]),
-                self.summary, self.note, self.skipped, self.chapter, self.board,
+                self.summary, self.note, self.skipped, self.skipped_details,
+                ipw.HBox([self.chapter, self.key_button]), self.board,
             ]
         )  # fmt: skip
         self.container.add_class("rw-exercise")
         self.container.add_class("rw-class-results")
         self._render()
+
+    def show_key(self, shown: bool = True) -> None:
+        """Show (or hide again) the answer key: the right answers, counts correct and the most common wrong answers."""
+        self.key_shown = bool(shown)
+        self.key_button.description = _HIDE_KEY if self.key_shown else _SHOW_KEY
+        self._show_results()
+
+    def _limit_upload(self) -> None:
+        """Tell the browser how many bytes one choice may still hold (the upload-limit script reads the class)."""
+        used = 0 if self.synthetic else sum(len(content) for _name, content in self.uploads)
+        room = max(0, MAX_CLASS_BYTES - used)
+        wanted = f"max-bytes-{room}"
+        if wanted != self._byte_class:
+            if self._byte_class:
+                self.upload.remove_class(self._byte_class)
+            self.upload.add_class(wanted)
+            self._byte_class = wanted
 
     def _chapter_options(self) -> list[tuple[str, str]]:
         options = [("All chapters", "all")]
@@ -194,10 +240,13 @@ class ClassResultsView:
         except (PortfolioError, ContentError, ValueError, TypeError, KeyError) as error:
             self.batch, self.results = ClassBatch((), ()), None
             self.summary.value = notice("error", f"The files could not be shown on the board: {error}")
-            self.skipped.value = self.note.value = self.board.value = ""
+            self.skipped.value = self.skipped_details.value = self.note.value = self.board.value = ""
+            self._limit_upload()
             return
+        self._limit_upload()
         self.summary.value = summary_html(self.batch, self.results, synthetic=self.synthetic)
-        self.skipped.value = skipped_html(self.batch.skipped)
+        self.skipped.value = skipped_summary_html(self.batch.skipped)
+        self.skipped_details.value = skipped_details_html(self.batch.skipped)
         self.note.value = (
             f'<p class="rw-cr-synthetic" role="note">{escape(SYNTHETIC_CLASS_LABEL)}</p>' if self.synthetic else ""
         )
@@ -211,7 +260,7 @@ class ClassResultsView:
             self.chapter.value = current if current in {value for _label, value in options} else "all"
         finally:
             self._updating = False
-        self.chapter.disabled = self.results is None
+        self.chapter.disabled = self.key_button.disabled = self.results is None
         self.clear_button.disabled = not self.uploads
         self._show_results()
 
@@ -220,7 +269,7 @@ class ClassResultsView:
             self.board.value = ""
             return
         chosen = None if self.chapter.value == "all" else self.chapter.value
-        self.board.value = results_html(self.results, chosen)
+        self.board.value = results_html(self.results, chosen, key_shown=self.key_shown)
 
 
 def class_results_board() -> ipw.Widget:

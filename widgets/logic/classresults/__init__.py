@@ -23,8 +23,15 @@ The pure logic, in four modules (the view is :mod:`widgets.views.classresults`):
   Answers to questions the content no longer has are counted and reported.
 - :func:`.synthetic.synthetic_class_files` makes a seeded class of fictional students'
   class answers files, in the exact export format.
-- :mod:`.html`: :func:`question_html`, :func:`results_html`, :func:`summary_html` and
-  :func:`skipped_html` write the board's HTML; every text from a file is escaped.
+- :mod:`.html`: :func:`question_html`, :func:`results_html`, :func:`summary_html`,
+  :func:`skipped_summary_html` (for the projected screen: counts by a plain reason, no file names) and
+  :func:`skipped_details_html` (for the lecturer: names and reasons, in a closed ``<details>``) write the
+  board's HTML; every text from a file is escaped. ``key_shown=False`` (:func:`without_key`) leaves out
+  everything that gives the answer key away, until the lecturer shows it.
+- What the board checks: each file's SHA-256 check-sum (damage and careless edits, **not** forgery:
+  anyone can change the answers and recompute it); each answer against its question (an option it has,
+  a rating on its scale, a number to its precision: counted apart as unfit) and its time (an answer dated
+  in the future is left out and counted).
 
 Example
 -------
@@ -38,11 +45,20 @@ Example
 """
 
 from .aggregate import REFLECTION_NOTE, ClassResults, QuestionResult, Tally, TallyRow, answers_frame, class_results
-from .html import question_html, results_html, skipped_html, summary_html
+from .html import (
+    question_html,
+    results_html,
+    skipped_details_html,
+    skipped_html,
+    skipped_summary_html,
+    summary_html,
+    without_key,
+)
 from .reading import (
     MAX_CLASS_BYTES,
     MAX_CLASS_FILES,
     NOT_A_CLASS_FILE,
+    SKIP_REASONS,
     ClassBatch,
     ClassFile,
     SkippedFile,
@@ -59,6 +75,7 @@ __all__ = [
     "MAX_CLASS_FILES",
     "NOT_A_CLASS_FILE",
     "REFLECTION_NOTE",
+    "SKIP_REASONS",
     "SYNTHETIC_CLASS_LABEL",
     "ClassBatch",
     "ClassFile",
@@ -75,7 +92,10 @@ __all__ = [
     "read_class_file",
     "read_class_files",
     "results_html",
+    "skipped_details_html",
     "skipped_html",
+    "skipped_summary_html",
     "summary_html",
     "synthetic_class_files",
+    "without_key",
 ]

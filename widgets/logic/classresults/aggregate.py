@@ -11,7 +11,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from ...content.exercises import ExerciseFile, Question, all_chapters
+from ...content.exercises import ExerciseFile, NumericQuestion, Question, all_chapters
 from ..export import question_sort_key
 from ..kinds import (
     FIT_ERRORS,
@@ -74,6 +74,13 @@ def answers_frame(files: Sequence[ClassFile]) -> pd.DataFrame:
     )
 
 
+def _check_precision(question: Question, answer: Any) -> None:
+    """Raise :class:`Unfit` for a number with more decimal places than its question takes (its view refuses it)."""
+    decimals = question.decimals if isinstance(question, NumericQuestion) else None
+    if decimals is not None and isinstance(answer, float) and round(answer, decimals) != answer:
+        raise Unfit(f"a number with more than {decimals} decimal places")
+
+
 def _tally_answer(tally: BoardTally[Any, Any], kind: QuestionKind[Any, Any], answer_kind: str, key: str, count: int) -> None:
     """Count one distinct saved answer (``key``: its canonical JSON) given by ``count`` files; a misfit is counted as unfit."""
     tally.answered += count
@@ -83,6 +90,7 @@ def _tally_answer(tally: BoardTally[Any, Any], kind: QuestionKind[Any, Any], ans
         if answer_kind != kind.type:
             raise Unfit(f"a {answer_kind} answer to a {kind.type} question")
         answer = kind.parse(tally.question, json.loads(key))
+        _check_precision(tally.question, answer)
     except FIT_ERRORS:
         tally.unfit += count
         return

@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ..export import DATA_MARKER, question_sort_key
@@ -23,6 +23,7 @@ __all__ = [
     "MAX_CLASS_BYTES",
     "MAX_CLASS_FILES",
     "NOT_A_CLASS_FILE",
+    "SKIP_REASONS",
     "ClassBatch",
     "ClassFile",
     "SkippedFile",
@@ -52,6 +53,30 @@ NOT_A_CLASS_FILE = (
 """The reason given for a file with no workbook data (a note, a photo): the pointer a lecturer needs."""
 
 
+FUTURE_SLACK = timedelta(minutes=10)
+"""An answer dated more than this after the board's clock is left out (a student's clock may run a little fast)."""
+
+
+SKIP_REASONS: dict[str, str] = {
+    "checksum": "could not be read: the check-sum does not match",
+    "version": "made by another version of the workbook",
+    "not-workbook": "not a class answers file (no workbook data in it)",
+    "too-large": "too large to read",
+    "unreadable": "could not be read (cut short or damaged)",
+    "empty": "no answers to choice, number, sorting or rating questions",
+    "duplicate": "the same answers as a file already on the board",
+    "limit": "not read: past the board's limit of files or bytes",
+}
+"""Why a file was skipped, by category, in words fit for a projected screen: no file name, no blame."""
+
+
+CHECKSUM_REASON = (
+    "Could not be read: its check-sum does not match its answers, so the file changed after the workbook made it "
+    "(damaged on the way, or edited). Ask the student to make the file again in chapter 09."
+)
+"""The lecturer's detail for a file whose answers do not match their check-sum."""
+
+
 _TAG = re.compile(r"^[0-9a-z]{4,12}$")
 
 
@@ -67,6 +92,8 @@ class SkippedFile:
 
     name: str
     reason: str
+    category: str = "unreadable"
+    """One of :data:`SKIP_REASONS`' keys: what the projected board says, without the name."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +111,8 @@ class ClassFile:
     """SHA-256 of the answers the board uses (with their times): equal for two copies of one student's answers."""
     first_tries: tuple[tuple[str, bool], ...] = ()
     """``(question id, first try right)`` for each latest answer whose file says (format 2 and later)."""
+    future: tuple[str, ...] = ()
+    """Question ids of answers left out because they are dated in the future (after the board's clock)."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +126,11 @@ class ClassBatch:
     def answers(self) -> int:
         """The number of answers (one per question per file) the board counts."""
         return sum(len(f.answers) for f in self.files)
+
+    @property
+    def future(self) -> int:
+        """Answers left out because they are dated in the future."""
+        return sum(len(f.future) for f in self.files)
 
 
 def display_name(name: str) -> str:
@@ -153,8 +187,43 @@ def _latest(answers: Sequence[SavedAnswer]) -> list[SavedAnswer]:
     return [latest[question_id][1] for question_id in sorted(latest, key=lambda q: (question_sort_key(q), q))]
 
 
-def read_class_file(name: str, data: bytes) -> ClassFile:
+def _category(message: str) -> str:
+    """The :data:`SKIP_REASONS` category of a :class:`PortfolioError` message from :func:`read_class_file`."""
+    if message == CHECKSUM_REASON:
+        return "checksum"
+    if message == NOT_A_CLASS_FILE:
+        return "not-workbook"
+    for words, category in (
+        ("export format version", "version"),
+        ("too large", "too-large"),
+        ("nothing from it to show", "empty"),
+        ("not a Recovery-Oriented Practice Workbook export", "not-workbook"),
+    ):
+        if words in message:
+            return category
+    return "unreadable"
+
+
+def _in_the_future(answers: Sequence[SavedAnswer], now: datetime) -> tuple[list[SavedAnswer], tuple[str, ...]]:
+    """``answers`` split into those dated up to ``now`` (plus :data:`FUTURE_SLACK`) and the ids of those after."""
+    latest_allowed = now + FUTURE_SLACK
+    kept: list[SavedAnswer] = []
+    future: list[str] = []
+    for saved in answers:
+        if datetime.fromisoformat(saved.saved_at) > latest_allowed:
+            future.append(saved.question_id)
+        else:
+            kept.append(saved)
+    return kept, tuple(sorted(set(future), key=lambda q: (question_sort_key(q), q)))
+
+
+def read_class_file(name: str, data: bytes, *, now: datetime | None = None) -> ClassFile:
     """Read one student's file (a class answers file or a reflective log exported by the workbook).
+
+    An answer dated after ``now`` (default: the clock now) by more than :data:`FUTURE_SLACK`
+    cannot have been given yet: it is left out and its question id kept in :attr:`ClassFile.future`.
+    Whether an answer fits its question (an option that exists, a rating on the scale, a number to the
+    question's precision) is checked as the board counts it (:func:`.aggregate.class_results`).
 
     Raises
     ------
@@ -168,11 +237,14 @@ def read_class_file(name: str, data: bytes) -> ClassFile:
         # parse_export's pointer is for a student importing their own log; the lecturer needs the class answers file.
         if "no workbook data" in str(error) and DATA_MARKER.encode("ascii") not in data:
             raise PortfolioError(NOT_A_CLASS_FILE) from None
+        if "do not match their checksum" in str(error):
+            raise PortfolioError(CHECKSUM_REASON) from None
         raise
     except (ValueError, TypeError, RecursionError, OverflowError, KeyError, AttributeError, IndexError):
         raise PortfolioError("The workbook data in this file cannot be read; it may have been edited or damaged.") from None
     used = [a for a in imported.answers if a.kind in KINDS]
     try:
+        used, future = _in_the_future(used, now if now is not None else datetime.now(UTC))
         latest = _latest(used)
         graded = [(a.question_id, a.kind, _canonical(a.answer), a.saved_at) for a in latest if a.kind != "reflection"]
     except (ValueError, TypeError, RecursionError, OverflowError):
@@ -180,6 +252,8 @@ def read_class_file(name: str, data: bytes) -> ClassFile:
     if not graded:
         reflections = len(latest)
         only = f" It holds only {reflections} reflection{'s' if reflections != 1 else ''}." if reflections else ""
+        if future:
+            only += f" {len(future)} answer{'s are' if len(future) != 1 else ' is'} dated in the future and left out."
         raise PortfolioError(
             "This file has no answers to the workbook's choice, number, sorting or rating questions, so there is "
             f"nothing from it to show.{only}"
@@ -193,7 +267,7 @@ def read_class_file(name: str, data: bytes) -> ClassFile:
     first_tries = tuple(
         (sys.intern(a.question_id), a.first_try_correct) for a in latest if a.first_try_correct is not None
     )
-    return ClassFile(display_name(name), answers, fingerprint, first_tries)
+    return ClassFile(display_name(name), answers, fingerprint, first_tries, future)
 
 
 def read_class_files(
@@ -201,6 +275,7 @@ def read_class_files(
     *,
     max_files: int | None = MAX_CLASS_FILES,
     max_total_bytes: int | None = MAX_CLASS_BYTES,
+    now: datetime | None = None,
 ) -> ClassBatch:
     """Read every uploaded ``(name, content)``; skip, with the reason, each file that cannot be used.
 
@@ -208,8 +283,9 @@ def read_class_files(
     their times) are the same as those of a file read earlier (a duplicate; the
     reason names the earlier file), or if it comes after the first ``max_files``
     files or takes the total past ``max_total_bytes``. Never raises for any
-    content or name.
+    content or name. ``now`` (default: the clock now) is the time after which an answer is dated in the future.
     """
+    when = now if now is not None else datetime.now(UTC)
     files: list[ClassFile] = []
     skipped: list[SkippedFile] = []
     first_with: dict[str, tuple[str, int]] = {}
@@ -217,19 +293,21 @@ def read_class_files(
     for position, (name, data) in enumerate(uploads, start=1):
         shown = display_name(name)
         if max_files is not None and position > max_files:
-            skipped.append(SkippedFile(shown, f"Not read: a board takes at most {max_files:,} files at once."))
+            skipped.append(SkippedFile(shown, f"Not read: a board takes at most {max_files:,} files at once.", "limit"))
             continue
         size = len(data)
         if max_total_bytes is not None and total + size > max_total_bytes:
             skipped.append(
-                SkippedFile(shown, f"Not read: the files together would pass the limit of {max_total_bytes:,} bytes.")
+                SkippedFile(
+                    shown, f"Not read: the files together would pass the limit of {max_total_bytes:,} bytes.", "limit"
+                )
             )
             continue
         total += size
         try:
-            read = read_class_file(shown, bytes(data))
+            read = read_class_file(shown, bytes(data), now=when)
         except PortfolioError as error:
-            skipped.append(SkippedFile(shown, str(error)))
+            skipped.append(SkippedFile(shown, str(error), _category(str(error))))
             continue
         earlier = first_with.get(read.fingerprint)
         if earlier is not None:
@@ -238,6 +316,7 @@ def read_class_files(
                     shown,
                     f"Duplicate: its answers are the same as those in {earlier[0]} (file {earlier[1]}), "
                     "which is already on the board.",
+                    "duplicate",
                 )
             )
             continue

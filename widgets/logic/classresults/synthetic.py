@@ -6,7 +6,7 @@ import random
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
-from ...content.exercises import ExerciseFile, Question, all_chapters
+from ...content.exercises import ExerciseFile, NumericQuestion, Question, all_chapters
 from ..attempts import answer_correct
 from ..kinds import CLASS_FILE_KINDS, Traits, kind_of
 from ..portfolio import export_class_answers
@@ -70,6 +70,8 @@ def synthetic_class_files(
                 continue
             moment += timedelta(seconds=rng.randrange(40, 400), milliseconds=rng.randrange(1000))
             answer = kind_of(question).synthesise(question, traits[question.id], ability, rng)
+            if isinstance(question, NumericQuestion) and question.decimals is not None:
+                answer = {"value": round(float(answer["value"]), question.decimals)}  # typed as the question asks
             saved = SavedAnswer(question.id, question.type, answer, moment.isoformat(timespec="milliseconds"))
             right = answer_correct(question, answer)
             if right is not None:
