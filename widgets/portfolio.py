@@ -1,5 +1,5 @@
-"""Notebook entry point (the portfolio panel); the view lives in :mod:`widgets.views.portfolio`."""
+"""Notebook entry points (the portfolio panel, the CPD record); the views live in :mod:`widgets.views.portfolio`."""
 
-from .views.portfolio import portfolio_panel
+from .views.portfolio import cpd_panel, portfolio_panel
 
-__all__ = ["portfolio_panel"]
+__all__ = ["cpd_panel", "portfolio_panel"]

@@ -11,16 +11,31 @@ from typing import Any
 
 import ipywidgets as ipw
 
+from ..content.cpd import CpdFile, load_cpd
 from ..content.exercises import ExerciseFile, all_chapters
+from ..content.loading import ContentError
 from ..logic.attempts import with_tries
 from ..logic.charts import spec_output
 from ..logic.classresults.reading import class_file_name
+from ..logic.cpd import (
+    CpdEntry,
+    CpdError,
+    WorkbookRecord,
+    activity_text,
+    check_entry,
+    cpd_file_stem,
+    cpd_html,
+    cpd_markdown,
+    reflections,
+    suggested_hours,
+    workbook_record,
+)
 from ..logic.export import (
     SkippedAnswer,
     check_imported,
     export_sections,
 )
-from ..logic.markup import STYLE, feedback_box, notice
+from ..logic.markup import STYLE, feedback_box, markdown, notice
 from ..logic.portfolio import (
     PortfolioError,
     _download_link,
@@ -40,7 +55,7 @@ from ..logic.portfolio import (
 from ..logic.records import SavedAnswer
 from ..storage.store import AnswerStore, StoreError, open_store
 
-__all__ = ["PortfolioView", "portfolio_panel"]
+__all__ = ["CpdView", "PortfolioView", "cpd_panel", "portfolio_panel"]
 
 
 _PORTFOLIO_CSS = """<style>
@@ -346,3 +361,209 @@ def portfolio_panel(db_path: Path | str | None = None) -> ipw.Widget:
     """The portfolio of the learner whose answers are in the default store (or ``db_path``)."""
     store, problem = open_store(db_path)
     return PortfolioView(store, problem).container
+
+
+# --------------------------------------------------------------------------- the CPD record (issue 17)
+
+_CPD_CSS = """<style>
+.rw-cpd .rw-stack { flex-direction: column; align-items: stretch; width: 100%; }
+.rw-cpd .rw-stack > .widget-label { width: auto !important; max-width: none; white-space: normal;
+  font-weight: 600; margin-bottom: 0.2rem; }
+.rw-cpd .rw-cpd-prompt p { margin: 0.6rem 0 0.1rem 0; color: #333; }
+.rw-cpd .widget-radio-box label { white-space: normal; }
+</style>"""
+
+
+class CpdView:
+    """Chapter 09's CPD record: pick a professional body's template, fill it in, download it as Markdown and a web page.
+
+    The boxes start from the workbook's record of the activity and the student's chapter 09
+    reflection; hours are the student's own (the chapters' time estimates are shown as a
+    suggestion). Nothing typed here is saved in the answers file: the downloads keep it.
+    """
+
+    def __init__(
+        self,
+        store: AnswerStore | None,
+        store_problem: str | None = None,
+        *,
+        chapters: Mapping[str, ExerciseFile] | None = None,
+        cpd: CpdFile | None = None,
+    ) -> None:
+        if chapters is None:
+            chapters, _problems = all_chapters()
+        self.store = store
+        self.chapters = dict(chapters)
+        self.problem = ipw.HTML(notice("error", store_problem or "The answers file could not be opened.") if store is None else "")
+        try:
+            self.cpd: CpdFile | None = cpd or load_cpd()
+        except ContentError as error:
+            self.cpd = None
+            self.problem.value += notice("error", f"The CPD templates could not be read: {error}")
+        templates = self.cpd.templates if self.cpd is not None else ()
+        self.template = ipw.RadioButtons(
+            options=[(t.name, t.id) for t in templates], value=None, description="Template",
+            style={"description_width": "initial"}, layout=ipw.Layout(width="auto"),
+        )  # fmt: skip
+        self.template.add_class("rw-wrap")
+        self.template.observe(lambda _change: self._show_template(), names="value")
+        self.about = ipw.HTML()
+        self.fields = ipw.VBox()
+        self.texts: dict[tuple[str, str], ipw.Textarea] = {}
+        self.ticks: dict[tuple[str, str], ipw.Checkbox] = {}
+        self.hours = ipw.Text(description="Hours spent", placeholder="e.g. 2.5", style={"description_width": "initial"})
+        self.participatory = ipw.Text(
+            description="Of which participatory (with others)", placeholder="e.g. 0", style={"description_width": "initial"}
+        )
+        self.suggestion = ipw.HTML()
+        self.anonymised = ipw.Checkbox(
+            value=False, indent=False, layout=ipw.Layout(width="auto"),
+            description="I have left out anything that could identify a person I work with",
+        )  # fmt: skip
+        self.include_notes = ipw.Checkbox(
+            value=True, indent=False, layout=ipw.Layout(width="auto"),
+            description="Add my written reflections from the chapters as an appendix",
+        )  # fmt: skip
+        self.prepare_button = ipw.Button(
+            description="Prepare my CPD record", button_style="primary", layout=ipw.Layout(width="auto"),
+            tooltip="Check the template and prepare it as a Markdown file and a web page to download",
+        )  # fmt: skip
+        self.prepare_button.on_click(lambda _button: self.prepare())
+        self.links = ipw.HTML()
+        self.form = ipw.VBox(
+            [self.about, self.fields, self.hours, self.participatory, self.suggestion, self.anonymised,
+             self.include_notes, self.prepare_button, self.links],
+            layout=ipw.Layout(display="none"),
+        )  # fmt: skip
+        if store is None or self.cpd is None:
+            self.template.disabled = True
+        self.container = ipw.VBox(
+            [
+                ipw.HTML(STYLE + _PORTFOLIO_CSS + _CPD_CSS), self.problem,
+                ipw.HTML(
+                    "<h3>Your CPD record</h3><p>Choose the template of your professional body. Each follows what "
+                    "that body asks a reflective record to hold, in the workbook's own words: copy what you write "
+                    "into the body's own form or online account.</p>"
+                ),
+                self.template, self.form,
+            ]  # fmt: skip
+        )
+        self.container.add_class("rw-exercise")
+        self.container.add_class("rw-portfolio")
+        self.container.add_class("rw-cpd")
+
+    def _answers(self) -> list[SavedAnswer] | None:
+        if self.store is None:
+            return None
+        try:
+            return self.store.all_latest()
+        except StoreError as error:
+            self.links.value = notice("error", str(error))
+            return None
+
+    def _show_template(self) -> None:
+        """Build the chosen template's boxes (text already typed into a template is kept when switching back)."""
+        if self.cpd is None or self.template.value is None:
+            self.form.layout.display = "none"
+            return
+        template = self.cpd.template(str(self.template.value))
+        answers = self._answers() or []
+        work = workbook_record(answers, self.chapters, self.cpd.chapter_minutes)
+        latest = {a.question_id: a for a in answers}
+        self.about.value = "".join(markdown(paragraph) for paragraph in template.about)
+        children: list[ipw.Widget] = []
+        if template.checklist is not None:
+            children.append(ipw.HTML(f"<p><strong>{escape(template.checklist.label)}</strong></p>"))
+            for option in template.checklist.options:
+                key = (template.id, option)
+                if key not in self.ticks:
+                    self.ticks[key] = ipw.Checkbox(value=False, description=option, indent=False, layout=ipw.Layout(width="auto"))
+                children.append(self.ticks[key])
+        for section in template.sections:
+            key = (template.id, section.id)
+            if key not in self.texts:
+                start = ""
+                if section.start_from == "activity":
+                    start = activity_text(work)
+                elif section.start_from is not None and section.start_from in latest:
+                    text = latest[section.start_from].answer
+                    start = str(text.get("text", "")) if isinstance(text, dict) else ""
+                box = ipw.Textarea(
+                    value=start, description=section.heading, placeholder=section.prompt, rows=5,
+                    layout=ipw.Layout(width="100%"),
+                )  # fmt: skip
+                box.add_class("rw-stack")
+                self.texts[key] = box
+            children += [ipw.HTML(f'<div class="rw-cpd-prompt"><p>{escape(section.prompt)}</p></div>'), self.texts[key]]
+        self.fields.children = tuple(children)
+        self.hours.description = "Hours spent" + (" (optional)" if template.hours == "optional" else "")
+        self.participatory.layout.display = None if template.participatory else "none"
+        suggestion = suggested_hours(work, self.cpd.hours)
+        self.suggestion.value = _suggestion_html(work, suggestion, self.cpd.hours.maximum)
+        self.links.value = ""
+        self.form.layout.display = None
+
+    def entry(self) -> CpdEntry:
+        """What is typed and ticked now, for the chosen template."""
+        template_id = str(self.template.value)
+        return CpdEntry(
+            template_id,
+            {section: box.value for (tid, section), box in self.texts.items() if tid == template_id},
+            tuple(option for (tid, option), box in self.ticks.items() if tid == template_id and box.value),
+            self.hours.value,
+            self.participatory.value,
+            self.anonymised.value,
+        )
+
+    def prepare(self) -> None:
+        """Check the entry and show the download links, or list every problem to fix."""
+        if self.cpd is None or self.template.value is None:
+            self.links.value = notice("warning", "Choose a template first.")
+            return
+        answers = self._answers()
+        if answers is None:
+            return
+        try:
+            record = check_entry(self.entry(), self.cpd)
+        except CpdError as error:
+            items = "".join(f"<li>{escape(problem)}</li>" for problem in error.problems)
+            self.links.value = feedback_box("incorrect", f"<ul>{items}</ul>", title="Not ready yet: please fix")
+            return
+        work = workbook_record(answers, self.chapters, self.cpd.chapter_minutes)
+        notes = reflections(answers, self.chapters) if self.include_notes.value else ()
+        suggestion = suggested_hours(work, self.cpd.hours)
+        now = datetime.now(UTC)
+        stem = cpd_file_stem(record, now)
+        as_markdown = _download_link(
+            cpd_markdown(record, work, notes, suggestion=suggestion, now=now),
+            filename=f"{stem}.md", mime="text/markdown", label="Download as Markdown (.md)",
+        )  # fmt: skip
+        as_html = _download_link(
+            cpd_html(record, work, notes, suggestion=suggestion, now=now),
+            filename=f"{stem}.html", mime="text/html", label="Download as a web page (.html)",
+        )  # fmt: skip
+        self.links.value = feedback_box(
+            "info",
+            f"<ul><li>{as_markdown}</li><li>{as_html}</li></ul><p>{escape(record.template.name)}, with "
+            f"{_plural(len(notes), 'written reflection')} from the chapters. What you typed here is not saved in "
+            "the workbook: keep the downloaded file somewhere private.</p>",
+            title="Your CPD record is ready",
+        )
+
+
+def _suggestion_html(work: WorkbookRecord, suggestion: tuple[float, int] | None, maximum: float) -> str:
+    """The chapters' time estimates as a suggestion for the hours, never filled in for the student."""
+    rule = f"State the time you actually spent, in half hours, up to {maximum:g} hours."
+    if suggestion is None:
+        return f'<p class="rw-saved">{escape(rule)} You have no saved answers yet, so there is no estimate to suggest.</p>'
+    chapters = ", ".join(c.chapter for c in work.chapters)
+    return (
+        f'<p class="rw-saved">Suggestion: the chapters you have worked on ({escape(chapters)}) have time estimates '
+        f"that add up to {suggestion[1]} minutes, about {suggestion[0]:g} hours. {escape(rule)}</p>"
+    )
+
+
+def cpd_panel(db_path: Path | str | None = None) -> ipw.Widget:
+    """The CPD record panel of the learner whose answers are in the default store (or ``db_path``)."""
+    store, problem = open_store(db_path)
+    return CpdView(store, problem).container

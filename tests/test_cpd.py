@@ -1,0 +1,255 @@
+"""Chapter 09's CPD record (issue 17): the professional bodies' templates, stated hours, and exports that escape what was typed."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+
+import mistune
+import pytest
+import yaml
+
+from tests.widget_tree import page_state
+from widgets.content.cpd import CpdContentError, load_cpd
+from widgets.content.exercises import load_exercises
+from widgets.logic.cpd import (
+    CpdEntry,
+    CpdError,
+    check_entry,
+    cpd_html,
+    cpd_markdown,
+    parse_hours,
+    reflections,
+    suggested_hours,
+    workbook_record,
+)
+from widgets.logic.records import SavedAnswer
+from widgets.storage.store import AnswerStore
+from widgets.views.portfolio import CpdView, cpd_panel
+
+ROOT = Path(__file__).resolve().parent.parent
+CPD = load_cpd()
+CHAPTERS = {"01": load_exercises("01-understanding-recovery"), "09": load_exercises("09-my-portfolio")}
+HOSTILE = "<script>alert(1)</script> <img src=x onerror=alert(1)> # heading | pipe [link](javascript:x) --> *loud*"
+"""Typed text that would run a script, add an image, open a heading, a link or a table cell if it were not escaped."""
+PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "p", "table", "thead", "tbody",
+             "tr", "th", "td", "ul", "li", "strong", "em", "blockquote", "br", "div"}  # fmt: skip
+"""The tags a CPD page is made of; what the student typed adds none."""
+ANSWERS = [
+    SavedAnswer("01.1", "single_choice", {"chosen": ["x"]}, "2025-01-02T10:00:00+00:00"),
+    SavedAnswer("01.11", "reflection", {"text": "Hope is <b>shared</b>."}, "2025-01-03T10:00:00+00:00"),
+    SavedAnswer("09.1", "reflection", {"text": "I will ask about goals first."}, "2025-02-01T09:00:00+00:00"),
+]
+
+
+def filled(template_id: str, *, text: str = "Written by me.", hours: str = "3.5", participatory: str = "1") -> CpdEntry:
+    template = CPD.template(template_id)
+    ticked = template.checklist.options[:2] if template.checklist else ()
+    return CpdEntry(template_id, {s.id: text for s in template.sections}, ticked, hours, participatory, anonymised=True)
+
+
+def downloads(links_html: str) -> dict[str, str]:
+    found = re.findall(r'download="[^"]+\.(md|html)" href="data:[a-z/]+;charset=utf-8;base64,([A-Za-z0-9+/=]+)"', links_html)
+    return {extension: base64.b64decode(payload).decode("utf-8") for extension, payload in found}
+
+
+# --------------------------------------------------------------------------- the templates file
+
+
+class TestTemplatesFile:
+    def test_the_four_bodies_have_a_template_each(self) -> None:
+        assert [t.id for t in CPD.templates] == ["nmc", "hcpc", "swe", "gmc"]
+        nmc = CPD.template("nmc")
+        assert nmc.participatory and nmc.hours == "required" and nmc.checklist is not None
+        assert nmc.checklist.options == (
+            "Prioritise people", "Practise effectively", "Preserve safety", "Promote professionalism and trust",
+        )  # fmt: skip
+        assert [s.heading for s in CPD.template("gmc").sections] == [
+            "What? The activity", "So what? What I learnt", "Now what? What I will do",
+        ]  # fmt: skip
+        assert len(CPD.template("swe").checklist.options) == 8  # type: ignore[union-attr]
+
+    def test_chapter_time_estimates_match_each_notebooks_time_line(self) -> None:
+        found = {}
+        for path in sorted((ROOT / "workbooks").glob("[0-9][0-9]-*.ipynb")):
+            text = "".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+            match = re.search(r"\*\*Time:\*\* about (\d+) minutes", text)
+            assert match, f"{path.name} has no time estimate"
+            found[path.name[:2]] = int(match.group(1))
+        assert dict(CPD.chapter_minutes) == found
+
+    def test_a_broken_file_names_the_template_and_field(self, tmp_path: Path) -> None:
+        raw = yaml.safe_load((ROOT / "data" / "cpd" / "templates.yaml").read_text(encoding="utf-8"))
+        raw["templates"][1]["sections"][1]["id"] = raw["templates"][1]["sections"][0]["id"]
+        broken = tmp_path / "templates.yaml"
+        broken.write_text(yaml.safe_dump(raw), encoding="utf-8")
+        with pytest.raises(CpdContentError, match=r"template 'hcpc'.*duplicate id 'activity'"):
+            load_cpd.__wrapped__(broken)
+
+    def test_no_template_copies_a_forms_question_word_for_word(self) -> None:
+        """The bodies' structures are paraphrased: the NMC form's and SWE's questions are not in the file."""
+        text = (ROOT / "data" / "cpd" / "templates.yaml").read_text(encoding="utf-8").lower()
+        for copied in (
+            "what was the nature of the cpd activity",
+            "what did you learn from the cpd activity",
+            "how did you change or improve your practice as a result",
+            "how is this relevant to the code",
+            "describe what you have learnt from discussing this cpd activity with a peer",
+        ):
+            assert copied not in text
+
+
+# --------------------------------------------------------------------------- hours
+
+
+class TestHours:
+    @pytest.mark.parametrize(("typed", "hours"), [("2.5", 2.5), (" 3 ", 3.0), ("1,5", 1.5), ("50", 50.0), ("0.5", 0.5)])
+    def test_stated_hours_are_read(self, typed: str, hours: float) -> None:
+        assert parse_hours(typed, CPD.hours) == hours
+
+    @pytest.mark.parametrize(
+        ("typed", "message"),
+        [("", "state the time you spent"), ("two", "is not a number of hours"), ("0", "more than 0"),
+         ("-1", "is not a number"), ("50.5", "at most 50"), ("2.3", "steps of 0.5 (half an hour)"), ("1e3", "not a number"),
+         ("nan", "not a number")],
+    )  # fmt: skip
+    def test_bad_hours_get_a_clear_message(self, typed: str, message: str) -> None:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            parse_hours(typed, CPD.hours)
+
+    def test_the_suggestion_adds_the_worked_chapters_estimates_and_is_never_filled_in(self) -> None:
+        work = workbook_record(ANSWERS, CHAPTERS, CPD.chapter_minutes)
+        assert [c.chapter for c in work.chapters] == ["01", "09"] and work.dates == "2025-01-02 to 2025-02-01"
+        assert suggested_hours(work, CPD.hours) == (1.5, 90)  # 70 + 20 minutes
+        assert suggested_hours(workbook_record([], CHAPTERS, CPD.chapter_minutes), CPD.hours) is None
+        with pytest.raises(CpdError, match="Hours: state the time you spent"):
+            check_entry(filled("nmc", hours=""), CPD)
+
+    def test_participatory_hours_may_be_zero_but_not_more_than_all_hours(self) -> None:
+        assert check_entry(filled("nmc", participatory="0"), CPD).participatory == 0
+        with pytest.raises(CpdError, match=r"Participatory hours \(4\) cannot be more than the hours in all \(3.5\)"):
+            check_entry(filled("nmc", participatory="4"), CPD)
+
+    def test_hours_are_optional_where_the_body_sets_none(self) -> None:
+        assert check_entry(filled("gmc", hours=""), CPD).hours is None
+        with pytest.raises(CpdError, match="steps of 0.5"):
+            check_entry(filled("gmc", hours="0.2"), CPD)
+
+
+class TestCheckEntry:
+    def test_every_problem_is_listed_at_once(self) -> None:
+        with pytest.raises(CpdError) as caught:
+            check_entry(CpdEntry("nmc", {}, (), "", "", anonymised=False), CPD)
+        problems = caught.value.problems
+        assert "Write something under \u201cWhat I learnt\u201d." in problems
+        assert any(p.startswith("Tick at least one box under \u201cWhich themes of the Code") for p in problems)
+        assert any(p.startswith("Hours:") for p in problems) and any(p.startswith("Participatory hours:") for p in problems)
+        assert any("identify a person" in p for p in problems) and len(problems) == 8
+
+    def test_an_optional_section_may_be_empty(self) -> None:
+        entry = filled("swe")
+        record = check_entry(CpdEntry("swe", {**entry.texts, "peer": "  "}, entry.ticked, "", "", True), CPD)
+        assert {s.id: t for s, t in record.texts}["peer"] == ""
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def _exports(template_id: str, text: str = HOSTILE) -> tuple[str, str]:
+    record = check_entry(filled(template_id, text=text), CPD)
+    work = workbook_record(ANSWERS, CHAPTERS, CPD.chapter_minutes)
+    notes = reflections(ANSWERS, CHAPTERS)
+    suggestion = suggested_hours(work, CPD.hours)
+    return cpd_markdown(record, work, notes, suggestion=suggestion), cpd_html(record, work, notes, suggestion=suggestion)
+
+
+class TestExports:
+    def test_the_nmc_record_has_the_four_code_themes_and_the_hours(self) -> None:
+        markdown, page = _exports("nmc", "Learnt it.")
+        for theme in ("Prioritise people", "Practise effectively", "Preserve safety", "Promote professionalism and trust"):
+            assert theme in markdown and theme in page
+        assert "- [x] Prioritise people" in markdown and "- [ ] Preserve safety" in markdown
+        assert "| Hours | 3\\.5 |" in markdown or "| Hours | 3.5 |" in markdown
+        assert "| Of which participatory | 1 |" in markdown and "| Of which not participatory | 2.5 |" in markdown
+        assert "<strong>Yes</strong> \u00b7 Prioritise people" in page and "<strong>No</strong> \u00b7 Preserve safety" in page
+        assert '<th scope="row">Hours</th><td>3.5</td>' in page
+        for heading in ("The activity", "What I learnt", "How my practice changed, or will change", "How this relates to the Code"):
+            assert f"## {heading}" in markdown and f"<h2>{heading}</h2>" in page
+        assert "add up to 90 minutes (about 1.5 hours)" in markdown and "## Sources" in markdown
+        assert "Nursing and Midwifery Council. The Code" in page
+
+    @pytest.mark.parametrize("template_id", ["nmc", "hcpc", "swe", "gmc"])
+    def test_each_template_exports_markdown_and_html_with_hostile_text_escaped(self, template_id: str) -> None:
+        markdown, page = _exports(template_id)
+        rendered = str(mistune.create_markdown(escape=False, plugins=["table"])(markdown))  # lets raw HTML through
+        assert "<script" not in rendered and "<img" not in rendered and "<a " not in rendered
+        assert "<b>" not in rendered and "<em>loud" not in rendered
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered and "# heading | pipe [link](javascript:x) --&gt; *loud*" in rendered
+        assert "<script" not in page and "<img" not in page and "<b>shared" not in page and "-->" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt; # heading | pipe" in page
+        assert "Hope is &lt;b&gt;shared&lt;/b&gt;." in page  # the appendix of written reflections
+        assert page.startswith("<!DOCTYPE html>") and not re.search(r"https?://", page)
+        assert {t.lstrip("/") for t in re.findall(r"<(/?[A-Za-z][A-Za-z0-9]*)", page)} <= PAGE_TAGS
+        template = CPD.template(template_id)
+        for section in template.sections:
+            assert section.heading in markdown and section.heading in page
+        for reference in template.references:
+            assert reference in page
+
+
+# --------------------------------------------------------------------------- the view
+
+
+@pytest.fixture
+def answered(store: AnswerStore) -> AnswerStore:
+    store.save("01.11", "reflection", {"text": "Hope is <b>shared</b>."})
+    store.save("09.1", "reflection", {"text": "I will ask about goals first."})
+    return store
+
+
+class TestCpdView:
+    def test_choosing_a_template_shows_its_boxes_started_from_the_record_and_the_chapter_09_reflection(self, answered: AnswerStore) -> None:
+        view = CpdView(answered, chapters=CHAPTERS)
+        assert view.form.layout.display == "none"
+        view.template.value = "nmc"
+        assert view.form.layout.display is None and "35 hours of CPD" in view.about.value
+        assert view.texts[("nmc", "activity")].value.startswith("Self-directed online learning with the Recovery-Oriented")
+        assert view.texts[("nmc", "change")].value == "I will ask about goals first."
+        assert view.texts[("nmc", "learning")].value == "" and view.hours.value == ""  # hours are never filled in
+        assert "about 1.5 hours" in view.suggestion.value and view.participatory.layout.display is None
+        view.template.value = "gmc"
+        assert view.participatory.layout.display == "none" and view.hours.description == "Hours spent (optional)"
+
+    def test_a_filled_nmc_record_downloads_as_markdown_and_html(self, answered: AnswerStore) -> None:
+        view = CpdView(answered, chapters=CHAPTERS)
+        view.template.value = "nmc"
+        view.prepare()
+        assert "Not ready yet" in view.links.value and "download=" not in view.links.value
+        view.texts[("nmc", "learning")].value = HOSTILE
+        view.texts[("nmc", "code")].value = "It keeps people at the centre."
+        view.ticks[("nmc", "Prioritise people")].value = True
+        view.hours.value, view.participatory.value, view.anonymised.value = "2.5", "0", True
+        view.prepare_button.click()
+        files = downloads(view.links.value)
+        assert set(files) == {"md", "html"}
+        assert "- [x] Prioritise people" in files["md"] and '<th scope="row">Hours</th><td>2.5</td>' in files["html"]
+        assert "<script" not in files["html"] and "&lt;script&gt;" in files["html"] and "<script" not in view.links.value
+        assert re.search(r'download="recovery-workbook-cpd-nmc-\d{4}-\d{2}-\d{2}\.html"', view.links.value)
+
+    def test_text_typed_into_a_template_is_kept_when_switching_back(self, answered: AnswerStore) -> None:
+        view = CpdView(answered, chapters=CHAPTERS)
+        view.template.value = "swe"
+        view.texts[("swe", "learning")].value = "Mine."
+        view.template.value = "hcpc"
+        view.template.value = "swe"
+        assert view.texts[("swe", "learning")].value == "Mine."
+
+    def test_without_a_store_the_problem_is_shown_and_the_choice_is_off(self) -> None:
+        view = CpdView(None, "Your answers are not being saved. The file is broken.", chapters=CHAPTERS)
+        assert "The file is broken." in view.problem.value and view.template.disabled
+
+    def test_cpd_panel_opens_the_store_at_the_given_path(self, tmp_path: Path) -> None:
+        panel = cpd_panel(tmp_path / "p.sqlite3")
+        assert "rw-cpd" in panel._dom_classes and "Your CPD record" in page_state(panel)
