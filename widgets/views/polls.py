@@ -77,7 +77,8 @@ POLL_CSS = """<style>
 .rw-text-answer .widget-label { width: auto !important; max-width: none; text-align: left; }
 .rw-text-answer textarea { width: 100%; box-sizing: border-box; min-height: 3.2em; }
 .rw-word-list { list-style: none; padding-left: 0; display: flex; flex-wrap: wrap; gap: 0.2rem 1.2rem; align-items: baseline; }
-.rw-word-list .rw-count { font-size: 0.6em; }
+.rw-word-list .rw-count { font-size: var(--jp-content-font-size1, 14px); }
+.rw-tally, .rw-answers li, .rw-word-list li, .rw-exercise .rw-box p { overflow-wrap: anywhere; }
 .rw-board-caption { font-weight: 600; margin: 0.3rem 0; }
 </style>"""
 
@@ -239,8 +240,11 @@ class PollView:
         self.browser.observe(self._on_browser_id, names="browser_id")
         header = ipw.HTML(f'<p class="rw-board-question">{escape(poll.question)}</p>')
         background = "Background" if self.is_text else "Framework"
-        about = ipw.HTML(anonymity_line(poll) + f'<p class="rw-poll-note">{escape(poll.note)} ({background}: {escape(poll.source)}.)</p>')
-        self.container = ipw.VBox([ipw.HTML(POLL_CSS), header, entry, self.vote_button, self.status, self.tally, about, self.browser])
+        anonymity = ipw.HTML(anonymity_line(poll))  # right under the vote: what is stored, what the lecturer sees
+        about = ipw.HTML(f'<p class="rw-poll-note">{escape(poll.note)} ({background}: {escape(poll.source)}.)</p>')
+        self.container = ipw.VBox(
+            [ipw.HTML(POLL_CSS), header, entry, self.vote_button, anonymity, self.status, self.tally, about, self.browser]
+        )
         self.container.add_class("rw-exercise")
         if store is None:
             self.vote_button.disabled = True
