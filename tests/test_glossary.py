@@ -35,6 +35,8 @@ CHAPTERS = sorted(WORKBOOKS.glob("0[0-8]-*.ipynb"))
 """The chapters a term's first use is looked for in (09, the portfolio, comes after them all)."""
 GLOSSARY_PAGE = WORKBOOKS / GLOSSARY_NOTEBOOK
 LEDGER = ROOT / "data" / "sources.yaml"
+FOLLOW = "from widgets.glossary import follow_link\n\nfollow_link()"
+"""The glossary page's one code cell: in Voilà it takes the page to the term a link points at."""
 
 
 def _markdown_cells(notebook: Path) -> list[tuple[int, str]]:
@@ -114,9 +116,10 @@ def write() -> None:
         print(f"linked terms in {notebook.name}")
     page = nbformat.v4.new_notebook()
     page.metadata = json.loads(CHAPTERS[0].read_text(encoding="utf-8"))["metadata"]
-    page.cells = [nbformat.v4.new_markdown_cell(text, id=str(number)) for number, text in enumerate(expected_page())]
+    cells = [nbformat.v4.new_markdown_cell(text, id=str(number)) for number, text in enumerate(expected_page())]
+    page.cells = [*cells, nbformat.v4.new_code_cell(FOLLOW, id=str(len(cells)))]
     nbformat.write(page, GLOSSARY_PAGE)
-    print(f"wrote {GLOSSARY_PAGE.relative_to(ROOT)} ({len(page.cells) - 2} terms)")
+    print(f"wrote {GLOSSARY_PAGE.relative_to(ROOT)} ({len(cells) - 2} terms)")
 
 
 # --------------------------------------------------------------------------- the content
@@ -213,7 +216,8 @@ def test_the_glossary_page_is_made_from_the_yaml() -> None:
         "workbooks/glossary.ipynb differs from data/glossary.yaml; run: python -m tests.test_glossary --write"
     )
     cells = json.loads(GLOSSARY_PAGE.read_text(encoding="utf-8"))["cells"]
-    assert all(cell["cell_type"] == "markdown" for cell in cells)
+    assert [cell["cell_type"] for cell in cells] == ["markdown"] * (len(cells) - 1) + ["code"]
+    assert "".join(cells[-1]["source"]) == FOLLOW
 
 
 def test_every_term_is_linked_where_the_chapters_first_use_it() -> None:

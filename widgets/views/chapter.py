@@ -26,6 +26,7 @@ from ..storage.store import (
     open_store,
 )
 from .exercises import ExerciseView, view_for
+from .progress import ChapterProgressView, ContinueView
 
 __all__ = ["Chapter", "StoragePanel"]
 
@@ -105,14 +106,39 @@ class Chapter:
             self.content_problem = str(error)
         self.store, self.store_problem = open_store(db_path)
         self.views: dict[str, ExerciseView] = {}
+        self.panels: list[ChapterProgressView | ContinueView] = []
+        """The progress and continue panels shown so far; each refreshes when an exercise saves an answer."""
 
     def view(self, question_id: str) -> ExerciseView:
         """Build (or rebuild) the view of one exercise."""
         if self.exercises is None:
             raise ContentError(self.content_problem or f"no exercises for {self.stem}")
         question = self.exercises.question(question_id)
-        self.views[question_id] = view_for(question, store=self.store, store_problem=self.store_problem)
+        self.views[question_id] = view_for(
+            question, store=self.store, store_problem=self.store_problem, on_saved=self._answer_saved
+        )
         return self.views[question_id]
+
+    def _answer_saved(self) -> None:
+        for panel in self.panels:
+            panel.refresh()
+
+    def progress(self) -> ipw.Widget:
+        """"n of m exercises done" in this chapter, updated as exercises are answered.
+
+        It also takes a Voilà page to the exercise or term a link pointed at (``#exercise-01-4``).
+        """
+        if self.exercises is None:
+            return ipw.HTML(notice("error", f"Progress cannot be shown: {self.content_problem}"))
+        panel = ChapterProgressView(self.exercises, self.store, self.store_problem)
+        self.panels.append(panel)
+        return panel.container
+
+    def continue_link(self) -> ipw.Widget:
+        """The chapter and exercise last worked on, as a link (chapter 00), or where to start if nothing is saved."""
+        panel = ContinueView(self.store, self.store_problem)
+        self.panels.append(panel)
+        return panel.container
 
     def exercise(self, question_id: str) -> ipw.Widget:
         """The widget of one exercise, or a clear message if it cannot be shown."""

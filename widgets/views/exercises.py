@@ -30,6 +30,7 @@ from ..logic.attempts import attempts
 from ..logic.feedback import categorise_feedback, numeric_feedback
 from ..logic.kinds import FIT_ERRORS, kind_of
 from ..logic.markup import STYLE, Verdict, escape, feedback_box, markdown, notice
+from ..logic.progress import exercise_anchor
 from ..logic.records import SavedAnswer
 from ..storage.store import AnswerStore, StoreError
 
@@ -120,11 +121,20 @@ class ExerciseView:
 
     check_label = "Check answer"
 
-    def __init__(self, question: Question, *, store: AnswerStore | None, store_problem: str | None = None) -> None:
+    def __init__(
+        self,
+        question: Question,
+        *,
+        store: AnswerStore | None,
+        store_problem: str | None = None,
+        on_saved: Callable[[], None] | None = None,
+    ) -> None:
         self.question = question
         self.store = store
+        self.on_saved = on_saved
+        """Called after an answer is in the store (the chapter's progress line refreshes)."""
         self.prompt = ipw.HTML(
-            f'<div class="rw-prompt"><span class="rw-id">Exercise {escape(question.id)}</span>'
+            f'<div class="rw-prompt" id="{exercise_anchor(question.id)}"><span class="rw-id">Exercise {escape(question.id)}</span>'
             f"{markdown(question.prompt)}</div>"
         )
         self.feedback = ipw.HTML("")
@@ -192,7 +202,10 @@ class ExerciseView:
     def _save(self, answer: Any) -> bool:
         if not self._given or self._given[-1] != answer:
             self._given.append(answer)
-        return self.slot.save(answer)
+        saved = self.slot.save(answer)
+        if saved and self.on_saved is not None:
+            self.on_saved()
+        return saved
 
     def _wrong_tries(self, answer: Any) -> int:
         """Wrong tries so far, counting ``answer`` as a new try unless it repeats the last one."""
@@ -335,7 +348,9 @@ class NumericView(ExerciseView):
     def _restore(self, answer: Any) -> None:
         value = float(answer["value"])
         places = self.question.decimals
-        self.entry.value = f"{value:g}" if places is None else f"{value:.{places}f}"
+        # As many digits as were saved (up to 15 significant): a rounded number would be read back as a
+        # different answer, saved again and counted as another try each time the chapter is opened.
+        self.entry.value = f"{value:.15g}" if places is None else f"{value:.{places}f}"
 
 
 class CategoriseView(ExerciseView):
@@ -484,6 +499,12 @@ _VIEWS: dict[str, Callable[..., ExerciseView]] = {
 }
 
 
-def view_for(question: Question, *, store: AnswerStore | None, store_problem: str | None = None) -> ExerciseView:
-    """The view that fits ``question.type``."""
-    return _VIEWS[question.type](question, store=store, store_problem=store_problem)
+def view_for(
+    question: Question,
+    *,
+    store: AnswerStore | None,
+    store_problem: str | None = None,
+    on_saved: Callable[[], None] | None = None,
+) -> ExerciseView:
+    """The view that fits ``question.type``; ``on_saved`` is called after each answer is in the store."""
+    return _VIEWS[question.type](question, store=store, store_problem=store_problem, on_saved=on_saved)
