@@ -77,3 +77,48 @@ class TestGraduatedFeedback:
             if label not in chosen:  # a label the student did not choose must not appear at all
                 assert label not in first.replace("&#x27;", "'")
         assert "It belongs in" in categorise_feedback(question, result, wrong_tries=2)
+
+
+class TestWhatIsNotATry:
+    """Only answers the learner gives are tries: not looking at the worked solution, not reopening the chapter."""
+
+    def test_viewing_the_worked_solution_before_answering_is_not_a_try(self, store) -> None:
+        from widgets.views.exercises import NumericView, view_for
+
+        question = QUESTIONS["04.6"]
+        assert question.solution
+        view = view_for(question, store=store)
+        assert isinstance(view, NumericView)
+        view.solution_button.click()
+        assert "Worked solution" in view.extra.value
+        assert store.history("04.6") == []
+        view.entry.value = "27"
+        rows = store.history("04.6")
+        assert attempts(question, [r.answer for r in rows]) == Attempts(tries=1, wrong=0, solved_on=1, first_try_correct=True)
+
+    def test_the_worked_solution_then_a_wrong_answer_is_one_wrong_try(self, store) -> None:
+        from widgets.views.exercises import view_for
+
+        sorting = next(q for q in SORTING if q.solution)
+        view = view_for(sorting, store=store)
+        view.solution_button.click()
+        first = sorting.statements[0]
+        wrong = next(c.id for c in sorting.categories if c.id != first.category)
+        view.dropdowns[first.id].value = wrong  # type: ignore[attr-defined]
+        view.check_button.click()
+        rows = store.history(sorting.id)
+        assert len(rows) == 1 and attempts(sorting, [r.answer for r in rows]).tries == 1
+
+    def test_reopening_a_chapter_does_not_add_a_try(self, store) -> None:
+        """A saved number with more than six significant digits came back rounded ('26.7654'), was saved again
+        as a new answer and counted as a second try each time the chapter was opened."""
+        from widgets.views.exercises import view_for
+
+        question = QUESTIONS["04.6"]
+        view_for(question, store=store).entry.value = "26.7654321"  # type: ignore[attr-defined]
+        for _ in range(2):
+            again = view_for(question, store=store)
+            assert again.entry.value == "26.7654321"  # type: ignore[attr-defined]
+        rows = store.history("04.6")
+        assert [r.answer for r in rows] == [{"value": 26.7654321}]
+        assert attempts(question, [r.answer for r in rows]).tries == 1
