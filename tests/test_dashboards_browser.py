@@ -136,6 +136,16 @@ def _class_results(page) -> None:
     page.get_by_text("40 synthetic files read").wait_for(timeout=60_000)
 
 
+def _join(page) -> None:
+    page.get_by_text("No students' address is set").wait_for(timeout=30_000)  # plain Voila; tests/test_room.py has present's
+
+
+def _seminar(page) -> None:
+    page.get_by_role("heading", name="What is recovery?").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("heading", name="Clinical and personal recovery").wait_for(timeout=30_000)
+
+
 INTERACTIONS: dict[str, Callable[[object], None]] = {
     "dashboards/class-results.ipynb": _class_results,
     "dashboards/measure-explorer.ipynb": _measure_explorer,
@@ -145,6 +155,8 @@ INTERACTIONS: dict[str, Callable[[object], None]] = {
     "dashboards/chime-explorer.ipynb": _chime_explorer,
     "dashboards/class-poll-board.ipynb": _class_poll_board,
     "dashboards/class-poll.ipynb": _class_poll,
+    "dashboards/seminar.ipynb": _seminar,
+    "dashboards/join.ipynb": _join,
 }
 
 

@@ -182,10 +182,12 @@ FIRST_SCREEN = {
     ],
     "class-poll": ["text=No poll is open just now"],
     "class-results": ["button:has-text('synthetic example')", ".widget-upload"],
+    "join": [".rw-join-screen .rw-box"],  # plain Voila: no students' address, so the join screen says how to get one
     "imroc-team-board": [".rw-heatmap tbody tr:last-child", ".rw-heatmap caption"],
     "ips-evidence": ["input[type='checkbox'] >> nth=0", ".rw-bars"],
     "measure-explorer": ["select >> nth=0", "select[size] >> nth=0", "text=Facts about"],
     "rci-explorer": ["input >> nth=0", "text=This person", "svg[role='img']"],
+    "seminar": [".rw-slide-title", ".rw-slide-source", ".rw-slide-counter", "button:has-text('Previous')", "button:has-text('Next')"],
 }
 
 
