@@ -794,6 +794,7 @@ def test_an_open_text_poll_takes_short_answers_and_shows_them_escaped_once_revea
     assert "4 answers so far" in text(board.tally.value) and "heard" not in board.tally.value
     board.reveal_button.click()
     page.refresh()
+    assert "<details class=\"rw-answers\" open>" in board.tally.value and "<details class=\"rw-answers\">" in page.tally.value
     for html in (board.tally.value, page.tally.value):
         assert "<script" not in html and "<img" not in html and "&lt;img src=x onerror" in html and "heard" in html
     board.export_button.click()

@@ -279,8 +279,13 @@ def tally_html(
     )
 
 
-def text_results_html(poll: Poll, state: PollState, answers: Sequence[str], *, hidden: bool = False, now: float | None = None) -> str:
-    """An open-text round: the number of answers; once shown, the most used words and the answers grouped, all escaped."""
+def text_results_html(
+    poll: Poll, state: PollState, answers: Sequence[str], *, hidden: bool = False, expanded: bool = False, now: float | None = None
+) -> str:
+    """An open-text round: the number of answers; once shown, the most used words and the answers grouped, all escaped.
+
+    ``expanded``: the list of every answer starts open (the board, so a new answer does not fold it on the projector).
+    """
     line = _state_line(state, len(answers), "answer", now=now)
     if hidden:
         return (
@@ -303,7 +308,12 @@ def text_results_html(poll: Poll, state: PollState, answers: Sequence[str], *, h
     group_items = "".join(
         f"<li>{escape(group.text)}{f' <strong>(×{group.count})</strong>' if group.count > 1 else ''}</li>" for group in groups
     )
-    group_html = f'<details class="rw-answers"><summary>Every answer ({len(answers)})</summary><ul>{group_items}</ul></details>' if groups else ""
+    opened = " open" if expanded else ""
+    group_html = (
+        f'<details class="rw-answers"{opened}><summary>Every answer ({len(answers)})</summary><ul>{group_items}</ul></details>'
+        if groups
+        else ""
+    )
     return (
         f'<div class="rw-tally" role="status" aria-live="polite">{line}'
         f'<p class="rw-board-caption">{escape(poll.question)}</p>{word_html}{group_html}</div>'

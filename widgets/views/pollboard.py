@@ -120,7 +120,7 @@ class PollBoard:
             now = self.store.now()
             if poll.kind == "open_text":
                 state, answers = self.store.answers(poll.id)
-                html = text_results_html(poll, state, answers, hidden=not state.revealed)
+                html = text_results_html(poll, state, answers, hidden=not state.revealed, expanded=True)
             else:
                 state, counts = self.store.tally(poll.id)
                 html = tally_html(poll, poll_options(poll, self.frameworks), state, counts, hidden=not state.revealed)
