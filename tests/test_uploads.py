@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 
 import numpy as np
@@ -198,3 +199,68 @@ class TestHostileFiles:
             assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
         negatives = [float(r["rci"]) for r in rows if r["rci"].startswith("-")]
         assert negatives and all(value < 0 for value in negatives)
+
+
+# ----------------------------------------------------------------------------- issue 14.6: every upload says its limit, and the browser knows it
+
+
+def _upload_views() -> dict[str, object]:
+    """Every view with a FileUpload, built as its page builds it (the portfolio without a store: the upload is there)."""
+    from widgets.content.exercises import load_exercises
+    from widgets.views.classresults import ClassResultsView
+    from widgets.views.measuring import UploadScoreView
+    from widgets.views.portfolio import PortfolioView
+    from widgets.views.teams import TeamComparisonView
+
+    chapters = {"01": load_exercises("01-understanding-recovery")}
+    return {
+        "classresults.py": ClassResultsView(chapters=chapters),
+        "measuring.py": UploadScoreView(),
+        "portfolio.py": PortfolioView(None, chapters=chapters),
+        "teams.py": TeamComparisonView(),
+    }
+
+
+def _limit_words(count: int) -> str:
+    return f"{count / 1_000_000:g} MB" if count >= 1_000_000 else f"{count // 1000} kB"
+
+
+def _limits() -> dict[str, int]:
+    """Each view's per-file limit in bytes, as its logic refuses files (the kernel's check stays)."""
+    from widgets.logic.portfolio import MAX_IMPORT_BYTES
+    from widgets.logic.teams import MAX_TEAM_FILE_BYTES
+
+    return {"classresults.py": MAX_IMPORT_BYTES, "measuring.py": MAX_UPLOAD_BYTES, "portfolio.py": MAX_IMPORT_BYTES,
+            "teams.py": MAX_TEAM_FILE_BYTES}  # fmt: skip
+
+
+_WAITING = {"portfolio.py", "teams.py", "measuring.py"}
+"""Views owned by others: the edits are in /work/team/requests-H4.md. Strict: remove a name once its view passes."""
+
+
+def test_every_view_with_an_upload_is_checked_here() -> None:
+    from pathlib import Path
+
+    views = Path(__file__).resolve().parent.parent / "widgets" / "views"
+    with_upload = {path.name for path in views.glob("*.py") if "FileUpload(" in path.read_text(encoding="utf-8")}
+    assert with_upload == set(_limits())
+
+
+@pytest.mark.parametrize(
+    "view",
+    [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="edit requested in requests-H4.md")) if name in _WAITING else name
+     for name in sorted(_limits())],
+)  # fmt: skip
+def test_each_upload_states_its_limit_and_carries_it_for_the_browser(view: str) -> None:
+    """The browser's upload-limit script refuses a file past ``max-file-bytes-N`` (or a choice past ``max-bytes-N``) before sending it."""
+    from tests.widget_tree import descendants, page_state
+
+    built = _upload_views()[view]
+    container = built.container  # type: ignore[attr-defined]
+    upload = built.upload  # type: ignore[attr-defined]
+    limit = _limits()[view]
+    classes = [c for c in upload._dom_classes if re.fullmatch(r"max-(file-)?bytes-\d+", c)]
+    assert f"max-file-bytes-{limit}" in classes or f"max-bytes-{limit}" in classes, classes
+    shown = " ".join(page_state(container).split())
+    assert _limit_words(limit) in shown, f"the view does not say its limit ({_limit_words(limit)})"
+    assert upload in list(descendants(container))

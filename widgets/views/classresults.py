@@ -79,20 +79,29 @@ def _megabytes(count: int) -> str:
 
 
 _INTRO = (
-    "<p>Add the files your students exported: the anonymised <em>class answers file</em> from chapter 09 "
-    "(\u201cPrepare a class answers file\u201d), or a reflective log. Choose many files at once. "
-    f"<strong>Limits:</strong> each file up to {_megabytes(MAX_IMPORT_BYTES)} (a class answers file is about 25 kB), "
-    f"and up to {MAX_CLASS_FILES} files and {_megabytes(MAX_CLASS_BYTES)} on the board in all; a choice past these "
-    "limits is refused in the browser before it is sent. Each batch is added to the files already on the board. "
-    "Files are read in memory on this computer and not saved.</p>"
-    "<p><strong>What the board checks:</strong> each file's check-sum, which finds a file damaged on the way or "
-    "changed by mistake. It is not a signature: anyone can change the answers in a file and make its check-sum match "
-    "again, so the board is for discussion, not assessment. Each answer is also checked against its question (an "
-    "option it has, a rating on its scale, a number to its precision, a time not in the future); an answer that "
-    "fails is left out and counted. Files that cannot be used are counted on the board and named under "
-    "\u201cDetails for the lecturer\u201d, which stays closed until you open it.</p>"
-    "<p><strong>The answer key</strong> stays hidden until you press \u201cShow the answer key\u201d.</p>"
-    f"<p><strong>Privacy:</strong> {escape(REFLECTION_NOTE)}</p>"
+    "<p>Add your students' anonymised <em>class answers files</em> (chapter 09, \u201cPrepare a class answers "
+    "file\u201d) or reflective logs, many at once; each batch joins the files on the board. Files are read in memory "
+    "here and not saved.</p>"
+)
+
+
+_LIMITS = (
+    f'<p class="rw-cr-limits"><strong>Limits:</strong> each file up to {_megabytes(MAX_IMPORT_BYTES)}; up to '
+    f"{MAX_CLASS_FILES} files and {_megabytes(MAX_CLASS_BYTES)} on the board in all. A choice past a limit is "
+    "refused in the browser before it is sent.</p>"
+)
+
+
+_ABOUT = (
+    '<details class="rw-cr-details"><summary>What the board checks (a check-sum finds damage; it is not a '
+    "signature), and privacy</summary>"
+    "<p>Each file carries a check-sum of its answers, which finds a file damaged on the way or changed by mistake. "
+    "It is not a signature: anyone can change the answers in a file and make its check-sum match again, so the board "
+    "is for discussion, not assessment. Each answer is also checked against its question (an option it has, a "
+    "rating on its scale, a number to its precision, a time not in the future); an answer that fails is left out "
+    "and counted. Files that cannot be used are counted on the board and named under \u201cDetails for the "
+    "lecturer\u201d, which stays closed until you open it.</p>"
+    f"<p><strong>Privacy:</strong> {escape(REFLECTION_NOTE)}</p></details>"
 )
 
 
@@ -147,6 +156,7 @@ class ClassResultsView:
             description=_SHOW_KEY, layout=ipw.Layout(width="auto"),
             tooltip="Mark the right answers on the board (hidden until you press this)",
         )  # fmt: skip
+        self.key_button.add_class("rw-cr-keybutton")
         self.key_button.on_click(lambda _button: self.show_key(not self.key_shown))
         self.chapter = ipw.Dropdown(
             description="Chapter:", options=self._chapter_options(), value="all",
@@ -158,8 +168,8 @@ class ClassResultsView:
         self.container = ipw.VBox(
             [
                 ipw.HTML(STYLE + _BOARD_CSS), self.problems, ipw.HTML(_INTRO),
-                ipw.HBox([self.upload, self.example_button, self.clear_button]),
-                self.summary, self.note, self.skipped, self.skipped_details,
+                ipw.HBox([self.upload, self.example_button, self.clear_button]), ipw.HTML(_LIMITS),
+                self.summary, self.note, self.skipped, self.skipped_details, ipw.HTML(_ABOUT),
                 ipw.HBox([self.chapter, self.key_button]), self.board,
             ]
         )  # fmt: skip
