@@ -253,3 +253,81 @@ class TestCpdView:
     def test_cpd_panel_opens_the_store_at_the_given_path(self, tmp_path: Path) -> None:
         panel = cpd_panel(tmp_path / "p.sqlite3")
         assert "rw-cpd" in panel._dom_classes and "Your CPD record" in page_state(panel)
+
+
+# --------------------------------------------------------------------------- in Voila, in a browser
+
+
+def _wheel_to(page: object, locator: object, *, step: int = 300, limit: int = 120) -> None:
+    """Turn the mouse wheel (down, or up if it is above) until ``locator`` is wholly inside the window."""
+    height = page.viewport_size["height"]  # type: ignore[attr-defined]
+    page.mouse.move(page.viewport_size["width"] / 2, height / 2)  # type: ignore[attr-defined]
+    for _ in range(limit):
+        box = locator.bounding_box()  # type: ignore[attr-defined]
+        if box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height:
+            return
+        page.mouse.wheel(0, step if box is None or box["y"] > 0 else -step)  # type: ignore[attr-defined]
+        page.wait_for_timeout(60)  # type: ignore[attr-defined]
+    raise AssertionError(f"the wheel did not bring {locator} into the window")
+
+
+@pytest.mark.browser
+def test_chapter_09_in_voila_picks_the_nmc_template_fills_it_and_downloads_the_html(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.harness import voila_server, wait_until_rendered, watch
+    from tests.pages import shot
+
+    with voila_server(ROOT / "workbooks", tmp_path / "answers.sqlite3", tmp_path / "voila.log") as server:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        seen = watch(page)
+        page.goto(server.render_url("09-my-portfolio.ipynb"))
+        wait_until_rendered(page, widgets=4)
+        page.evaluate("window.__injected = false")
+        panel = page.locator(".rw-cpd")
+        nmc = panel.get_by_label("NMC revalidation: reflective account with CPD record")
+        _wheel_to(page, nmc)
+        nmc.check()
+        learnt = panel.get_by_label("What I learnt")
+        learnt.wait_for(timeout=30_000)
+        shot(page, "cpd-nmc-chosen")
+        _wheel_to(page, learnt)
+        learnt.fill("Goals in the person's own words. <img src=x onerror='window.__injected=true'>")
+        learnt.press("Tab")  # the box sends its value when it loses focus, as a student moves on
+        change = panel.get_by_label("How my practice changed, or will change")
+        _wheel_to(page, change)
+        change.fill("I ask about goals first.")
+        change.press("Tab")
+        code = panel.get_by_label("How this relates to the Code")
+        _wheel_to(page, code)
+        code.fill("It puts the person first.")
+        code.press("Tab")
+        for theme in ("Prioritise people", "Practise effectively"):
+            box = panel.get_by_label(theme)
+            _wheel_to(page, box)
+            box.check()
+        hours = panel.get_by_label("Hours spent")
+        _wheel_to(page, hours)
+        hours.fill("2.5")
+        hours.press("Tab")
+        participatory = panel.get_by_label("Of which participatory (with others)")
+        participatory.fill("1")
+        participatory.press("Tab")
+        confirm = panel.get_by_label("I have left out anything that could identify a person I work with")
+        _wheel_to(page, confirm)
+        confirm.check()
+        prepare = panel.get_by_role("button", name="Prepare my CPD record")
+        _wheel_to(page, prepare)
+        prepare.click()
+        link = panel.get_by_text("Download as a web page (.html)")
+        link.wait_for(timeout=30_000)
+        _wheel_to(page, link)
+        shot(page, "cpd-nmc-ready")
+        with page.expect_download() as info:
+            link.click()
+        assert re.fullmatch(r"recovery-workbook-cpd-nmc-\d{4}-\d{2}-\d{2}\.html", info.value.suggested_filename)
+        html = Path(info.value.path()).read_text(encoding="utf-8")
+        assert "<strong>Yes</strong> \u00b7 Prioritise people" in html and "<strong>No</strong> \u00b7 Preserve safety" in html
+        assert '<th scope="row">Hours</th><td>2.5</td>' in html and '<th scope="row">Of which participatory</th><td>1</td>' in html
+        assert "&lt;img src=x onerror=&#x27;window.__injected=true&#x27;&gt;" in html and "<img" not in html
+        assert page.evaluate("window.__injected") is False
+        assert seen.external_requests == [] and seen.unexpected_page_errors() == []
+        page.close()

@@ -366,11 +366,14 @@ def portfolio_panel(db_path: Path | str | None = None) -> ipw.Widget:
 # --------------------------------------------------------------------------- the CPD record (issue 17)
 
 _CPD_CSS = """<style>
-.rw-cpd .rw-stack { flex-direction: column; align-items: stretch; width: 100%; }
-.rw-cpd .rw-stack > .widget-label { width: auto !important; max-width: none; white-space: normal;
-  font-weight: 600; margin-bottom: 0.2rem; }
-.rw-cpd .rw-cpd-prompt p { margin: 0.6rem 0 0.1rem 0; color: #333; }
+.rw-cpd .widget-textarea.rw-stack { flex-direction: column; align-items: stretch; width: auto; align-self: stretch; }
+.rw-cpd .rw-stack > .widget-label { position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; }
+.rw-cpd .rw-stack textarea { box-sizing: border-box; width: 100%; }
+.rw-cpd .rw-cpd-prompt h4 { margin: 0.9rem 0 0.1rem 0; font-size: 1em; }
+.rw-cpd .rw-cpd-prompt p { margin: 0 0 0.2rem 0; color: #333; }
 .rw-cpd .widget-radio-box label { white-space: normal; }
+.rw-cpd h3 { font-size: 1.1em; margin: 1rem 0 0.3rem 0; } .rw-cpd .rw-saved { color: #444; font-size: 0.85em; }
 </style>"""
 
 
@@ -411,10 +414,12 @@ class CpdView:
         self.fields = ipw.VBox()
         self.texts: dict[tuple[str, str], ipw.Textarea] = {}
         self.ticks: dict[tuple[str, str], ipw.Checkbox] = {}
-        self.hours = ipw.Text(description="Hours spent", placeholder="e.g. 2.5", style={"description_width": "initial"})
+        label = {"description_width": "initial"}
+        self.hours = ipw.Text(description="Hours spent", placeholder="e.g. 2.5", style=label, layout=ipw.Layout(width="22rem"))
         self.participatory = ipw.Text(
-            description="Of which participatory (with others)", placeholder="e.g. 0", style={"description_width": "initial"}
-        )
+            description="Of which participatory (with others)", placeholder="e.g. 0", style=label,
+            layout=ipw.Layout(width="26rem"),
+        )  # fmt: skip
         self.suggestion = ipw.HTML()
         self.anonymised = ipw.Checkbox(
             value=False, indent=False, layout=ipw.Layout(width="auto"),
@@ -439,7 +444,7 @@ class CpdView:
             self.template.disabled = True
         self.container = ipw.VBox(
             [
-                ipw.HTML(STYLE + _PORTFOLIO_CSS + _CPD_CSS), self.problem,
+                ipw.HTML(STYLE + _CPD_CSS), self.problem,
                 ipw.HTML(
                     "<h3>Your CPD record</h3><p>Choose the template of your professional body. Each follows what "
                     "that body asks a reflective record to hold, in the workbook's own words: copy what you write "
@@ -449,7 +454,6 @@ class CpdView:
             ]  # fmt: skip
         )
         self.container.add_class("rw-exercise")
-        self.container.add_class("rw-portfolio")
         self.container.add_class("rw-cpd")
 
     def _answers(self) -> list[SavedAnswer] | None:
@@ -490,11 +494,12 @@ class CpdView:
                     start = str(text.get("text", "")) if isinstance(text, dict) else ""
                 box = ipw.Textarea(
                     value=start, description=section.heading, placeholder=section.prompt, rows=5,
-                    layout=ipw.Layout(width="100%"),
+                    layout=ipw.Layout(width="auto"),
                 )  # fmt: skip
                 box.add_class("rw-stack")
                 self.texts[key] = box
-            children += [ipw.HTML(f'<div class="rw-cpd-prompt"><p>{escape(section.prompt)}</p></div>'), self.texts[key]]
+            prompt = f'<div class="rw-cpd-prompt"><h4>{escape(section.heading)}</h4><p>{escape(section.prompt)}</p></div>'
+            children += [ipw.HTML(prompt), self.texts[key]]
         self.fields.children = tuple(children)
         self.hours.description = "Hours spent" + (" (optional)" if template.hours == "optional" else "")
         self.participatory.layout.display = None if template.participatory else "none"
@@ -544,9 +549,9 @@ class CpdView:
         )  # fmt: skip
         self.links.value = feedback_box(
             "info",
-            f"<ul><li>{as_markdown}</li><li>{as_html}</li></ul><p>{escape(record.template.name)}, with "
-            f"{_plural(len(notes), 'written reflection')} from the chapters. What you typed here is not saved in "
-            "the workbook: keep the downloaded file somewhere private.</p>",
+            f"<ul><li>{as_markdown}</li><li>{as_html}</li></ul><p>{escape(record.template.name)}"
+            + (f", with {_plural(len(notes), 'written reflection')} from the chapters as an appendix" if notes else "")
+            + ". What you typed here is not saved in the workbook: keep the downloaded file somewhere private.</p>",
             title="Your CPD record is ready",
         )
 
