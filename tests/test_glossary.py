@@ -260,3 +260,140 @@ if __name__ == "__main__":
     if sys.argv[1:] != ["--write"]:
         sys.exit("usage: python -m tests.test_glossary --write")
     write()
+
+
+# --------------------------------------------------------------------------- in the browser
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Voilà with the students' template, serving ``workbooks/``."""
+    from tests.harness import voila_server
+
+    folder = tmp_path_factory.mktemp("glossary-voila")
+    with voila_server(WORKBOOKS, folder / "answers.sqlite3", folder / "voila.log", extra=["--template=workbook", "--theme=light"]) as server:
+        yield server
+
+
+def _open(browser: object, url: str, size: tuple[int, int]) -> object:
+    from tests.harness import wait_until_rendered, watch
+
+    page = browser.new_context(viewport={"width": size[0], "height": size[1]}).new_page()  # type: ignore[attr-defined]
+    page.seen = watch(page)
+    page.goto(url, timeout=120_000)
+    wait_until_rendered(page)
+    page.wait_for_function("!document.body.innerText.includes('Loading widget...')", timeout=90_000)
+    return page
+
+
+def _wheel_until_visible(page: object, selector: str) -> dict[str, float]:
+    """Turn the mouse wheel until ``selector`` is inside the window (never a locator's auto-scroll); its box."""
+    height = page.viewport_size["height"]  # type: ignore[attr-defined]
+    page.mouse.move(page.viewport_size["width"] / 2, height / 2)  # type: ignore[attr-defined]
+    for _ in range(80):
+        box = page.locator(selector).first.bounding_box()  # type: ignore[attr-defined]
+        if box and box["y"] >= 0 and box["y"] + box["height"] <= height - 20:
+            return box  # type: ignore[no-any-return]
+        page.mouse.wheel(0, 300)  # type: ignore[attr-defined]
+        page.wait_for_timeout(120)  # type: ignore[attr-defined]
+    raise AssertionError(f"the wheel never brought {selector} into view")
+
+
+_TERM = "(id) => { const h = document.getElementById(id); const b = h.getBoundingClientRect(); return {top: b.top, text: h.textContent, scrollY: window.scrollY, focused: document.activeElement === h}; }"
+
+
+@pytest.mark.browser
+def test_a_term_link_in_a_voila_chapter_lands_on_the_term(browser, voila) -> None:
+    """Chapter 04's link on 'Triangle of Care', clicked with the mouse, opens the glossary at that term, focused."""
+    from tests.pages import LAPTOP, shot
+
+    page = _open(browser, voila.render_url("04-collaborations.ipynb"), LAPTOP)
+    try:
+        link = "a[href='glossary.ipynb#Triangle-of-Care']"
+        box = _wheel_until_visible(page, link)
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # type: ignore[attr-defined]
+        page.wait_for_url("**/glossary.ipynb#Triangle-of-Care", timeout=60_000)  # type: ignore[attr-defined]
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'Triangle-of-Care'", timeout=60_000)  # type: ignore[attr-defined]
+        page.wait_for_timeout(300)  # type: ignore[attr-defined]
+        shot(page, "glossary-voila-from-04")
+        term = page.evaluate(_TERM, "Triangle-of-Care")  # type: ignore[attr-defined]
+        assert term["text"].startswith("Triangle of Care") and term["focused"]
+        assert 0 <= term["top"] <= 80 and term["scrollY"] > 1000, term
+        assert not page.seen.external_requests and not page.seen.unexpected_page_errors()  # type: ignore[attr-defined]
+        # ... and its "first comes up in" link leads back to the chapter.
+        back = "a[href='04-collaborations.ipynb']"
+        box = _wheel_until_visible(page, f"h2#Triangle-of-Care ~ p {back}, #Triangle-of-Care + p + p {back}")
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # type: ignore[attr-defined]
+        page.wait_for_url("**/04-collaborations.ipynb", timeout=60_000)  # type: ignore[attr-defined]
+    finally:
+        page.context.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.browser
+def test_the_glossary_page_reads_to_its_end_at_every_width(browser, voila) -> None:
+    """The reading checks of tests/test_pages_browser.py (which covers the numbered chapters), for the glossary."""
+    from tests.pages import SIZES, at_end, last_cell, shot, too_wide, wheel_to_end
+
+    problems: list[str] = []
+    page = _open(browser, voila.render_url(GLOSSARY_NOTEBOOK), SIZES["phone"])
+    try:
+        for name, size in SIZES.items():
+            page.set_viewport_size({"width": size[0], "height": size[1]})  # type: ignore[attr-defined]
+            page.keyboard.press("Home")  # type: ignore[attr-defined]
+            page.wait_for_timeout(300)  # type: ignore[attr-defined]
+            shot(page, f"glossary-{name}")
+            wide = too_wide(page)
+            if wide["documentWidth"] > wide["width"] + 1 or wide["elements"]:  # type: ignore[operator]
+                problems.append(f"{name}: wider than the window: {wide}")
+            wheel_to_end(page)
+            if not at_end(page):
+                problems.append(f"{name}: the mouse wheel stopped before the end: {last_cell(page)}")
+            shot(page, f"glossary-{name}-end")
+            page.keyboard.press("Home")  # type: ignore[attr-defined]
+            page.wait_for_timeout(300)  # type: ignore[attr-defined]
+            page.keyboard.press("End")  # type: ignore[attr-defined]
+            page.wait_for_timeout(600)  # type: ignore[attr-defined]
+            if not at_end(page):
+                problems.append(f"{name}: End did not reach the end")
+        problems += [f"page error: {error}" for error in page.seen.unexpected_page_errors()]  # type: ignore[attr-defined]
+    finally:
+        page.context.close()  # type: ignore[attr-defined]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_a_term_link_in_jupyterlab_opens_the_glossary_at_the_term(browser, tmp_path: Path) -> None:
+    """JupyterLab follows the same relative link itself: chapter 07's 'reliable change index' opens the glossary there."""
+    import shutil
+
+    from tests.harness import jupyterlab_server
+    from tests.pages import shot
+
+    shutil.copytree(WORKBOOKS, tmp_path / "workbooks")
+    with jupyterlab_server(tmp_path, tmp_path / "answers.sqlite3", tmp_path / "lab.log") as url:
+        page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()  # type: ignore[attr-defined]
+        try:
+            page.goto(f"{url}/lab/tree/workbooks/07-is-the-change-real.ipynb?reset", timeout=120_000)
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+            link = ".jp-RenderedMarkdown a:has-text('reliable change index')"
+            page.wait_for_selector(link, timeout=60_000)
+            box = _wheel_until_visible(page, link)
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.wait_for_url("**/lab/tree/workbooks/glossary.ipynb", timeout=60_000)
+            heading = "h2[data-jupyter-id='Reliable-change-index']"
+            page.wait_for_selector(heading, timeout=60_000)
+            page.wait_for_timeout(1500)
+            shot(page, "glossary-jupyterlab-from-07-first")
+            # JupyterLab 4 opens a notebook that was not open yet at its top; once open, a link scrolls to the term.
+            page.locator(".lm-TabBar-tab", has_text="07-is-the-change-real").first.click()
+            page.wait_for_timeout(1000)
+            box = _wheel_until_visible(page, link)
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.wait_for_timeout(2500)
+            shot(page, "glossary-jupyterlab-from-07")
+            top = page.locator(heading).first.bounding_box()
+            assert top is not None and 0 <= top["y"] <= 900 - top["height"], top  # the term is in the window
+            index = page.locator("h2[data-jupyter-id='CHIME']").first.bounding_box()
+            assert index is None or index["y"] < 0, "the glossary opened at its top, not at the term"
+        finally:
+            page.context.close()

@@ -39,7 +39,8 @@ class FollowLink(anywidget.AnyWidget):
         const target = document.getElementById(id);
         if (target && target.getBoundingClientRect().height > 0) {
           target.scrollIntoView({ block: "start" });
-          if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+          // Keyboard users carry on from the target: focus it (a heading, so no focus ring is drawn).
+          if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); target.style.outline = "none"; }
           target.focus({ preventScroll: true });
         } else if (tries-- > 0) {
           setTimeout(go, 100);
