@@ -902,7 +902,7 @@ class TestUploadLimits:
         classes = set(view.upload._dom_classes)
         assert {f"max-file-bytes-{MAX_IMPORT_BYTES}", f"max-bytes-{MAX_CLASS_BYTES}"} <= classes
         intro = " ".join(page_state(view.container).split())
-        assert "each file up to 5 MB" in intro and f"up to {MAX_CLASS_FILES} files and 50 MB on the board" in intro
+        assert "each file up to 5 MB" in intro and f"up to {MAX_CLASS_FILES} files and 50 MB on the board in all" in intro
         assert "refused in the browser before it is sent" in intro
 
     def test_the_browsers_limit_shrinks_as_the_board_fills_and_resets_when_cleared(self) -> None:
