@@ -30,7 +30,7 @@ main#rendered_cells .rw-seminar.rw-exercise.widget-vbox { display: flex !importa
 .rw-seminar .rw-seminar-nav .jupyter-button { font-size: 28px; font-weight: 600; min-height: 56px; min-width: 8.5em; }
 .rw-seminar .rw-slide-counter { font-size: 30px; font-weight: 700; margin: 0; min-width: 5.2em; text-align: center; white-space: nowrap; }
 .rw-seminar .rw-slide-frame { border: 3px solid var(--rw-control-border, #5f6368); border-radius: 12px; padding: 0.7rem 2rem 0.5rem;
-  box-sizing: border-box; min-height: calc(100vh - 420px); justify-content: space-between; width: 100%; }
+  box-sizing: border-box; min-height: calc(100vh - 470px); justify-content: space-between; width: 100%; }
 .rw-seminar .rw-slide-kind { font-size: 22px; font-weight: 700; letter-spacing: 0.05em; text-transform: uppercase; margin: 0 0 0.2rem; }
 .rw-seminar .rw-slide-title { font-size: 50px; line-height: 1.15; font-weight: 700; margin: 0 0 0.7rem; }
 .rw-seminar .rw-slide-points { padding-left: 1.3em; margin: 0; }
@@ -46,6 +46,7 @@ main#rendered_cells .rw-seminar.rw-exercise.widget-vbox { display: flex !importa
 .rw-seminar .rw-slide-frame .widget-radio-box label, .rw-seminar .rw-slide-frame .rw-exercise button { font-size: 28px; line-height: 1.2; margin: 0.1rem 0; }
 .rw-seminar .rw-slide-frame .rw-exercise { margin: 0; }
 .rw-seminar .rw-seminar-keys-help { font-size: 22px; margin: 0; }
+.rw-seminar kbd { font: inherit; font-weight: 700; }
 @media (min-width: 1500px) {
   .rw-seminar .rw-slide-refs-many { column-count: 2; column-gap: 2.5rem; }
   .rw-seminar .rw-slide-refs-many p { break-inside: avoid; }
@@ -76,8 +77,11 @@ main#rendered_cells .rw-seminar.rw-exercise.widget-vbox { display: flex !importa
   .rw-seminar .rw-slide-question, .rw-seminar .rw-slide-frame .rw-board-question { font-size: 24px; }
   .rw-seminar .rw-slide-care, .rw-seminar .rw-slide-frame .widget-radio-box label { font-size: 20px; }
   .rw-seminar .rw-slide-source, .rw-seminar .rw-seminar-keys-help, .rw-seminar .rw-slide-kind, .rw-seminar .rw-slide-source .rw-slide-lead { font-size: 18px; }
-  .rw-seminar .rw-seminar-nav .jupyter-button { font-size: 22px; min-height: 48px; min-width: 6.5em; }
-  .rw-seminar .rw-slide-counter { font-size: 22px; min-width: 4.5em; }
+  .rw-seminar .rw-seminar-nav { gap: 0.4rem; flex: 1 1 100%; justify-content: space-between; }
+  .rw-seminar .rw-seminar-nav .jupyter-button { font-size: 20px; min-height: 48px; min-width: 0; padding: 0 0.6em; }
+  .rw-seminar .rw-slide-counter { font-size: 20px; min-width: 0; }
+  .rw-seminar .rw-seminar-bar .widget-dropdown { flex: 1 1 100%; min-width: 0; max-width: 100%; }
+  .rw-seminar .rw-seminar-bar .widget-dropdown select { min-width: 0; width: 100%; }
 }
 </style>"""
 
@@ -93,12 +97,15 @@ class SeminarKeys(anywidget.AnyWidget):
       const onKey = (event) => {
         if (!KEYS.has(event.key) || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
         const target = event.target instanceof Element ? event.target : null;
+        // Page Down and Page Up scroll first while part of the slide is out of the window (a phone).
         const root = document.scrollingElement || document.documentElement;
+        const frame = document.querySelector(".rw-slide-frame");
+        const box = frame ? frame.getBoundingClientRect() : { top: 0, bottom: 0 };
         model.send({
           key: event.key,
           in_field: !!(target && target.closest(FIELDS)),
-          can_scroll_down: root.scrollTop + window.innerHeight < root.scrollHeight - 2,
-          can_scroll_up: root.scrollTop > 1,
+          can_scroll_down: root.scrollTop + window.innerHeight < root.scrollHeight - 2 && box.bottom > window.innerHeight + 2,
+          can_scroll_up: root.scrollTop > 1 && box.top < -2,
         });
       };
       document.addEventListener("keydown", onKey);
