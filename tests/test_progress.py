@@ -56,21 +56,21 @@ def test_the_last_exercise_worked_on_goes_by_when_it_was_saved() -> None:
 def test_continue_says_where_to_start_when_nothing_is_saved() -> None:
     html = continue_html([row("vignette-ewan")], CHAPTERS, STEMS)
     assert "Nothing is saved yet" in html
-    assert '<a href="01-understanding-recovery.ipynb">01 · Understanding recovery</a>' in html
+    assert '<a href="01-understanding-recovery.ipynb" style="text-decoration: underline;">01 · Understanding recovery</a>' in html
 
 
 def test_continue_links_to_the_exercise_last_worked_on() -> None:
     html = continue_html([row("01.1", 1), row("03.4", 2)], CHAPTERS, STEMS)
     assert "You last worked on exercise 03.4 in 03 · Skills in practice (saved 2026-01-02 10:00 UTC)" in html
     assert "1 of 14 exercises done there" in html
-    assert '<a href="03-skills-in-practice.ipynb#exercise-03-4">Continue with exercise 03.4 in 03 · Skills in practice</a>' in html
+    assert 'href="03-skills-in-practice.ipynb#exercise-03-4" style="text-decoration: underline;">Continue with exercise 03.4 in 03' in html
 
 
 def test_continue_goes_on_to_the_next_unfinished_chapter_when_the_last_one_is_finished() -> None:
     finished_01 = [*every("02"), *every("01")]  # 02 finished before 01: next unfinished after 01 is 03
     html = continue_html(finished_01, CHAPTERS, STEMS)
     assert "That chapter is finished." in html
-    assert '<a href="03-skills-in-practice.ipynb">Go on to 03 · Skills in practice</a>' in html
+    assert 'href="03-skills-in-practice.ipynb" style="text-decoration: underline;">Go on to 03 · Skills in practice</a>' in html
     everything = [answer for number in sorted(CHAPTERS) for answer in every(number)]
     assert "every chapter after it" in continue_html(everything, CHAPTERS, STEMS)
 
@@ -185,3 +185,63 @@ def test_no_chapter_promises_less_time_than_reading_it_and_trying_each_exercise_
         if not floor <= minutes <= 3 * floor:
             low.append(f"{stem}: {minutes} minutes for {words} words and {len(exercises)} exercises (floor {floor:.0f})")
     assert not low, "\n".join(low)
+
+
+# --------------------------------------------------------------------------- in the browser
+
+
+@pytest.mark.browser
+def test_progress_updates_on_the_page_and_chapter_00_leads_back_to_the_exercise(browser, tmp_path: Path) -> None:
+    """Voilà: answering 01.1 turns '0 of 11' into '1 of 11' at the top of chapter 01; chapter 00's link lands on 01.1."""
+    from tests.harness import voila_server, wait_until_rendered, watch
+    from tests.pages import LAPTOP, shot
+
+    def wheel_to(page: object, selector: str) -> dict[str, float]:
+        page.mouse.move(LAPTOP[0] / 2, LAPTOP[1] / 2)  # type: ignore[attr-defined]
+        for _ in range(80):
+            box = page.locator(selector).first.bounding_box()  # type: ignore[attr-defined]
+            if box and box["y"] >= 0 and box["y"] + box["height"] <= LAPTOP[1] - 20:
+                return box  # type: ignore[no-any-return]
+            page.mouse.wheel(0, 300)  # type: ignore[attr-defined]
+            page.wait_for_timeout(120)  # type: ignore[attr-defined]
+        raise AssertionError(f"the wheel never brought {selector} into view")
+
+    def click(page: object, selector: str) -> None:
+        box = wheel_to(page, selector)
+        page.mouse.click(box["x"] + min(box["width"] / 2, 12), box["y"] + box["height"] / 2)  # type: ignore[attr-defined]
+
+    def opened(page: object, url: str) -> None:
+        page.goto(url, timeout=120_000)  # type: ignore[attr-defined]
+        wait_until_rendered(page, widgets=1)
+        page.wait_for_function("!document.body.innerText.includes('Loading widget...')", timeout=90_000)  # type: ignore[attr-defined]
+
+    progress = "document.querySelector('.rw-progress') && document.querySelector('.rw-progress').innerText"
+    with voila_server(ROOT / "workbooks", tmp_path / "answers.sqlite3", tmp_path / "voila.log", extra=["--template=workbook"]) as server:
+        page = browser.new_context(viewport={"width": LAPTOP[0], "height": LAPTOP[1]}).new_page()  # type: ignore[attr-defined]
+        seen = watch(page)
+        try:
+            opened(page, server.render_url("00-start-here.ipynb"))
+            assert "Nothing is saved yet" in page.inner_text(".rw-continue")
+            opened(page, server.render_url("01-understanding-recovery.ipynb"))
+            assert "0 of 11 exercises done" in page.evaluate(progress)
+            click(page, ".rw-q-01-1 input[type='radio']")
+            click(page, ".rw-q-01-1 button:has-text('Check answer')")
+            page.wait_for_function(f"({progress} || '').includes('1 of 11 exercises done')", timeout=30_000)
+            page.keyboard.press("Home")
+            page.wait_for_timeout(300)
+            shot(page, "progress-01-after-one-answer")
+            opened(page, server.render_url("00-start-here.ipynb"))
+            assert "You last worked on exercise 01.1" in page.inner_text(".rw-continue")
+            shot(page, "continue-00")
+            click(page, ".rw-continue a[href='01-understanding-recovery.ipynb#exercise-01-1']")
+            page.wait_for_url("**/01-understanding-recovery.ipynb#exercise-01-1", timeout=60_000)
+            wait_until_rendered(page, widgets=1)
+            page.wait_for_function(
+                "(() => { const e = document.getElementById('exercise-01-1'); return e && window.scrollY > 200"
+                " && Math.abs(e.getBoundingClientRect().top) < 80; })()",
+                timeout=30_000,
+            )
+            shot(page, "continue-lands-on-01-1")
+            assert not seen.external_requests and not seen.unexpected_page_errors()
+        finally:
+            page.context.close()

@@ -124,7 +124,7 @@ def _when(saved_at: str) -> str:
 
 def _link(stem: str, text: str, *, anchor: str | None = None) -> str:
     target = f"{stem}.ipynb" + (f"#{anchor}" if anchor else "")
-    return f'<a href="{escape(target)}">{escape(text)}</a>'
+    return f'<a href="{escape(target)}" style="text-decoration: underline;">{escape(text)}</a>'
 
 
 def continue_html(
