@@ -255,6 +255,50 @@ class TestCpdView:
         assert "rw-cpd" in panel._dom_classes and "Your CPD record" in page_state(panel)
 
 
+class TestDrafts:
+    def test_what_is_typed_is_saved_as_a_draft_and_comes_back_in_a_new_view(self, answered: AnswerStore) -> None:
+        view = CpdView(answered, chapters=CHAPTERS)
+        view.template.value = "nmc"
+        assert answered.latest("09.cpd.nmc") is None  # opening a template saves nothing
+        view.texts[("nmc", "learning")].value = "Goals in the person's own words."
+        view.ticks[("nmc", "Preserve safety")].value = True
+        view.hours.value = "2.5"
+        view.hours.value = "2.5"  # unchanged: no new row
+        history = answered.history("09.cpd.nmc")
+        assert len(history) == 3 and history[-1].kind == "cpd_record"
+        assert history[-1].answer["texts"]["learning"] == "Goals in the person's own words." and history[-1].answer["hours"] == "2.5"
+        assert "Draft saved in your answers file" in view.draft_note.value
+        again = CpdView(answered, chapters=CHAPTERS)
+        again.template.value = "nmc"
+        assert again.texts[("nmc", "learning")].value == "Goals in the person's own words."
+        assert again.ticks[("nmc", "Preserve safety")].value and not again.ticks[("nmc", "Preserve safety")].disabled
+        assert again.hours.value == "2.5" and again.texts[("nmc", "change")].value == "I will ask about goals first."
+        again.template.value = "gmc"
+        assert again.hours.value == ""  # each template keeps its own hours
+
+    def test_a_draft_goes_into_the_reflective_log_and_imports_back_without_counting_as_a_question(self, answered: AnswerStore, tmp_path: Path) -> None:
+        from widgets.logic.export import check_imported
+        from widgets.logic.portfolio import export_markdown, parse_export, progress
+
+        view = CpdView(answered, chapters=CHAPTERS)
+        view.template.value = "swe"
+        view.texts[("swe", "peer")].value = "My supervisor asked <b>why</b>."
+        log = export_markdown(answered.all_latest(), CHAPTERS)
+        assert "### 09.cpd.swe: CPD record draft (swe)" in log and "- peer: My supervisor asked &lt;b&gt;why&lt;/b&gt;." in log
+        checked = check_imported(parse_export(log).answers, CHAPTERS)
+        assert "09.cpd.swe" in {a.question_id for a in checked.kept} and checked.skipped == ()
+        assert [(r.chapter, r.answered) for r in progress(answered.all_latest(), CHAPTERS)] == [("01", 1), ("09", 1)]
+        bad = SavedAnswer("09.cpd.swe", "cpd_record", {"template": "swe", "texts": {"peer": 5}}, "2025-01-01T00:00:00+00:00")
+        assert check_imported([bad], CHAPTERS).skipped[0].reason == "it is not a CPD record draft"
+
+    def test_a_draft_that_cannot_be_saved_says_so_in_the_panel(self, answered: AnswerStore) -> None:
+        view = CpdView(answered, chapters=CHAPTERS)
+        view.template.value = "gmc"
+        answered._connection.execute("PRAGMA query_only=ON")  # what a read-only file looks like to SQLite
+        view.texts[("gmc", "so-what")].value = "Something learnt."
+        assert "Your draft could not be saved; copy your text somewhere safe." in view.draft_note.value
+
+
 # --------------------------------------------------------------------------- in Voila, in a browser
 
 

@@ -36,9 +36,11 @@ __all__ = [
     "cpd_file_stem",
     "cpd_html",
     "cpd_markdown",
+    "draft_id",
     "parse_hours",
     "reflections",
     "suggested_hours",
+    "suggestion_html",
     "workbook_record",
 ]
 
@@ -411,3 +413,19 @@ def cpd_html(
         "</head>\n<body>\n<main>\n" + "\n".join(parts) + "\n</main>\n</body>\n</html>\n"
     )
 
+
+def draft_id(template_id: str) -> str:
+    """Where a template's draft is saved: ``09.cpd.nmc``."""
+    return f"09.cpd.{template_id}"
+
+
+def suggestion_html(work: WorkbookRecord, suggestion: tuple[float, int] | None, maximum: float) -> str:
+    """The chapters' time estimates as a suggestion for the hours, never filled in for the student."""
+    rule = f"State the time you actually spent, in half hours, up to {maximum:g} hours."
+    if suggestion is None:
+        return f'<p class="rw-saved">{escape(rule)} You have no saved answers yet, so there is no estimate to suggest.</p>'
+    chapters = ", ".join(c.chapter for c in work.chapters)
+    return (
+        f'<p class="rw-saved">Suggestion: the chapters you have worked on ({escape(chapters)}) have time estimates '
+        f"that add up to {suggestion[1]} minutes, about {suggestion[0]:g} hours. {escape(rule)}</p>"
+    )

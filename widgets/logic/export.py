@@ -65,7 +65,7 @@ DATA_MARKER = "recovery-workbook-data"
 DATA_FORMAT = "recovery-workbook"
 """The ``format`` field of the data block."""
 
-_ACTIVITIES = {"vignette": "Case vignette", "language_lab": "Language lab"}
+_ACTIVITIES = {"vignette": "Case vignette", "language_lab": "Language lab", "cpd_record": "CPD record draft"}
 """Saved activities that are not questions in an exercise file, by their kind."""
 
 
@@ -122,6 +122,9 @@ def _shaped_lines(question: Question | None, answer: Any) -> tuple[AnswerForm, l
         steps = answer.get("path") or []
         state = "finished" if answer.get("finished") else "not finished"
         return "plain", [f"Case vignette: {len(steps)} choice{'s' if len(steps) != 1 else ''} made ({state})."]
+    if isinstance(answer, dict) and "texts" in answer and "template" in answer:  # a CPD record's draft (chapter 09)
+        texts = dict(answer["texts"])
+        return "list", [f"{section}: {' '.join(str(text).split())}" for section, text in texts.items() if str(text).strip()]
     if isinstance(answer, dict) and "rewrites" in answer:
         return "list", [f"{sentence_id}: {text}" for sentence_id, text in dict(answer["rewrites"]).items()]
     if question is not None and isinstance(answer, dict):
@@ -311,6 +314,15 @@ def _activity_problem(saved: SavedAnswer) -> str | None:
     if saved.kind == "vignette":
         fits = isinstance(answer, dict) and isinstance(answer.get("path"), list) and all(isinstance(s, str) for s in answer["path"])
         return None if fits else "it is not a case-vignette path"
+    if saved.kind == "cpd_record":
+        if not isinstance(answer, dict) or not isinstance(answer.get("texts"), dict):
+            return "it is not a CPD record draft"
+        texts: dict[Any, Any] = answer["texts"]
+        ticked = answer.get("ticked", [])
+        fits = isinstance(answer.get("template"), str) and isinstance(ticked, list) and all(isinstance(t, str) for t in ticked)
+        fits = fits and all(isinstance(k, str) and isinstance(v, str) and len(v) <= TEXT_LIMIT for k, v in texts.items())
+        fits = fits and all(isinstance(answer.get(k, ""), str) for k in ("hours", "participatory"))
+        return None if fits else "it is not a CPD record draft"
     fits = isinstance(answer, dict) and isinstance(answer.get("rewrites"), dict)
     fits = fits and all(isinstance(k, str) and isinstance(v, str) and len(v) <= TEXT_LIMIT for k, v in answer["rewrites"].items())
     return None if fits else "it is not a set of language-lab rewrites"

@@ -35,6 +35,7 @@ from .export import (
     READABLE_SCHEMA_VERSIONS,
     ExportEntry,
     ExportSection,
+    SkippedAnswer,
     answers_sha256,
     data_block,
     export_sections,
@@ -45,7 +46,7 @@ from .kinds import CLASS_FILE_KINDS
 from .markup import markdown
 from .records import DamagedRow, SavedAnswer
 
-__all__ = ["CLASS_ANSWER_KINDS", "CLASS_FILE_TITLE", "LOG_TITLE", "MAX_IMPORT_BYTES", "ChapterProgress", "ImportedAnswers", "PortfolioError", "class_answers", "damaged_rows_text", "export_class_answers", "export_html", "export_markdown", "parse_export", "progress", "progress_spec"]
+__all__ = ["CLASS_ANSWER_KINDS", "CLASS_FILE_TITLE", "LOG_TITLE", "MAX_IMPORT_BYTES", "ChapterProgress", "ImportedAnswers", "PortfolioError", "class_answers", "damaged_rows_text", "export_class_answers", "export_html", "export_markdown", "parse_export", "progress", "progress_spec", "skipped_html"]
 
 
 LOG_TITLE = "Reflective log: Recovery-Oriented Practice Workbook"
@@ -531,4 +532,20 @@ def damaged_rows_text(rows: Sequence[DamagedRow], *, shown: int = 5) -> str:
         "it). It stays in the file exactly as it is; everything else you saved is shown and exported, and saving "
         "new answers goes on. Where you answered that question before, your earlier answer is shown instead. "
         "Ask for help if you need the damaged answer back."
+    )
+
+
+def skipped_html(skipped: Sequence[SkippedAnswer], *, shown: int = 10) -> str:
+    """The answers an import skipped, each with its reason (escaped), at most ``shown`` listed."""
+    if not skipped:
+        return ""
+    verb = "does" if len(skipped) == 1 else "do"
+    items = "".join(
+        f"<li>{escape(s.question_id)} (saved {escape(s.saved_at[:16].replace('T', ' '))}): {escape(s.reason)}.</li>"
+        for s in skipped[:shown]
+    )
+    more = f"<p>And {len(skipped) - shown} more.</p>" if len(skipped) > shown else ""
+    return (
+        f"<p>{_plural(len(skipped), 'answer')} in the file {verb} not fit {'its' if len(skipped) == 1 else 'their'} "
+        f"question and {'was' if len(skipped) == 1 else 'were'} skipped; nothing else changed:</p><ul>{items}</ul>{more}"
     )

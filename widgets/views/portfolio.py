@@ -20,18 +20,18 @@ from ..logic.classresults.reading import class_file_name
 from ..logic.cpd import (
     CpdEntry,
     CpdError,
-    WorkbookRecord,
     activity_text,
     check_entry,
     cpd_file_stem,
     cpd_html,
     cpd_markdown,
+    draft_id,
     reflections,
     suggested_hours,
+    suggestion_html,
     workbook_record,
 )
 from ..logic.export import (
-    SkippedAnswer,
     check_imported,
     export_sections,
 )
@@ -51,6 +51,7 @@ from ..logic.portfolio import (
     progress,
     progress_alt_text,
     progress_spec,
+    skipped_html,
 )
 from ..logic.records import SavedAnswer
 from ..storage.store import AnswerStore, StoreError, open_store
@@ -301,7 +302,7 @@ class PortfolioView:
         self.status.value = feedback_box(
             "correct" if added and not checked.skipped else "info" if not checked.skipped else "warning",
             f"<p>{_plural(added, 'answer')} added from {escape(Path(name).name)}.{already}</p>"
-            + _skipped_html(checked.skipped),
+            + skipped_html(checked.skipped),
             title="Import finished",
         )
         self.refresh()
@@ -341,22 +342,6 @@ class PortfolioView:
         self.refresh()
 
 
-def _skipped_html(skipped: Sequence[SkippedAnswer], *, shown: int = 10) -> str:
-    """The answers an import skipped, each with its reason (escaped), at most ``shown`` listed."""
-    if not skipped:
-        return ""
-    verb = "does" if len(skipped) == 1 else "do"
-    items = "".join(
-        f"<li>{escape(s.question_id)} (saved {escape(s.saved_at[:16].replace('T', ' '))}): {escape(s.reason)}.</li>"
-        for s in skipped[:shown]
-    )
-    more = f"<p>And {len(skipped) - shown} more.</p>" if len(skipped) > shown else ""
-    return (
-        f"<p>{_plural(len(skipped), 'answer')} in the file {verb} not fit {'its' if len(skipped) == 1 else 'their'} "
-        f"question and {'was' if len(skipped) == 1 else 'were'} skipped; nothing else changed:</p><ul>{items}</ul>{more}"
-    )
-
-
 def portfolio_panel(db_path: Path | str | None = None) -> ipw.Widget:
     """The portfolio of the learner whose answers are in the default store (or ``db_path``)."""
     store, problem = open_store(db_path)
@@ -382,7 +367,8 @@ class CpdView:
 
     The boxes start from the workbook's record of the activity and the student's chapter 09
     reflection; hours are the student's own (the chapters' time estimates are shown as a
-    suggestion). Nothing typed here is saved in the answers file: the downloads keep it.
+    suggestion). What is typed is saved as a draft per template (question id ``09.cpd.<id>``,
+    kind ``cpd_record``) whenever a box is left, and comes back when the panel is opened again.
     """
 
     def __init__(
@@ -414,12 +400,20 @@ class CpdView:
         self.fields = ipw.VBox()
         self.texts: dict[tuple[str, str], ipw.Textarea] = {}
         self.ticks: dict[tuple[str, str], ipw.Checkbox] = {}
+        self.drafts: dict[str, dict[str, Any]] = {}
+        self._building = False
+        self.draft_note = ipw.HTML()
         label = {"description_width": "initial"}
-        self.hours = ipw.Text(description="Hours spent", placeholder="e.g. 2.5", style=label, layout=ipw.Layout(width="22rem"))
+        self.hours = ipw.Text(
+            description="Hours spent", placeholder="e.g. 2.5", style=label, layout=ipw.Layout(width="22rem"),
+            continuous_update=False,
+        )  # fmt: skip
         self.participatory = ipw.Text(
             description="Of which participatory (with others)", placeholder="e.g. 0", style=label,
-            layout=ipw.Layout(width="26rem"),
+            layout=ipw.Layout(width="26rem"), continuous_update=False,
         )  # fmt: skip
+        for control in (self.hours, self.participatory):
+            control.observe(lambda _change: self._save_draft(), names="value")
         self.suggestion = ipw.HTML()
         self.anonymised = ipw.Checkbox(
             value=False, indent=False, layout=ipw.Layout(width="auto"),
@@ -436,7 +430,7 @@ class CpdView:
         self.prepare_button.on_click(lambda _button: self.prepare())
         self.links = ipw.HTML()
         self.form = ipw.VBox(
-            [self.about, self.fields, self.hours, self.participatory, self.suggestion, self.anonymised,
+            [self.about, self.fields, self.hours, self.participatory, self.suggestion, self.draft_note, self.anonymised,
              self.include_notes, self.prepare_button, self.links],
             layout=ipw.Layout(display="none"),
         )  # fmt: skip
@@ -470,10 +464,21 @@ class CpdView:
         if self.cpd is None or self.template.value is None:
             self.form.layout.display = "none"
             return
-        template = self.cpd.template(str(self.template.value))
+        self._building = True
+        try:
+            self._build_template(self.cpd, str(self.template.value))
+        finally:
+            self._building = False
+
+    def _build_template(self, cpd: CpdFile, template_id: str) -> None:
+        template = cpd.template(template_id)
         answers = self._answers() or []
-        work = workbook_record(answers, self.chapters, self.cpd.chapter_minutes)
+        work = workbook_record(answers, self.chapters, cpd.chapter_minutes)
         latest = {a.question_id: a for a in answers}
+        draft = self.drafts.get(template.id)
+        if draft is None and draft_id(template.id) in latest and isinstance(latest[draft_id(template.id)].answer, dict):
+            draft = self.drafts[template.id] = dict(latest[draft_id(template.id)].answer)
+        saved_texts = draft.get("texts", {}) if draft else {}
         self.about.value = "".join(markdown(paragraph) for paragraph in template.about)
         children: list[ipw.Widget] = []
         if template.checklist is not None:
@@ -481,32 +486,59 @@ class CpdView:
             for option in template.checklist.options:
                 key = (template.id, option)
                 if key not in self.ticks:
-                    self.ticks[key] = ipw.Checkbox(value=False, description=option, indent=False, layout=ipw.Layout(width="auto"))
+                    ticked = bool(draft) and option in draft.get("ticked", [])  # type: ignore[union-attr]
+                    self.ticks[key] = ipw.Checkbox(value=ticked, description=option, indent=False, layout=ipw.Layout(width="auto"))
+                    self.ticks[key].observe(lambda _change: self._save_draft(), names="value")
                 children.append(self.ticks[key])
         for section in template.sections:
             key = (template.id, section.id)
             if key not in self.texts:
                 start = ""
-                if section.start_from == "activity":
+                if isinstance(saved_texts.get(section.id), str):
+                    start = saved_texts[section.id]
+                elif section.start_from == "activity":
                     start = activity_text(work)
                 elif section.start_from is not None and section.start_from in latest:
                     text = latest[section.start_from].answer
                     start = str(text.get("text", "")) if isinstance(text, dict) else ""
                 box = ipw.Textarea(
                     value=start, description=section.heading, placeholder=section.prompt, rows=5,
-                    layout=ipw.Layout(width="auto"),
+                    layout=ipw.Layout(width="auto"), continuous_update=False,
                 )  # fmt: skip
                 box.add_class("rw-stack")
+                box.observe(lambda _change: self._save_draft(), names="value")
                 self.texts[key] = box
             prompt = f'<div class="rw-cpd-prompt"><h4>{escape(section.heading)}</h4><p>{escape(section.prompt)}</p></div>'
             children += [ipw.HTML(prompt), self.texts[key]]
         self.fields.children = tuple(children)
         self.hours.description = "Hours spent" + (" (optional)" if template.hours == "optional" else "")
         self.participatory.layout.display = None if template.participatory else "none"
-        suggestion = suggested_hours(work, self.cpd.hours)
-        self.suggestion.value = _suggestion_html(work, suggestion, self.cpd.hours.maximum)
-        self.links.value = ""
+        self.hours.value = str(draft.get("hours", "")) if draft else ""
+        self.participatory.value = str(draft.get("participatory", "")) if draft else ""
+        suggestion = suggested_hours(work, cpd.hours)
+        self.suggestion.value = suggestion_html(work, suggestion, cpd.hours.maximum)
+        self.links.value = self.draft_note.value = ""
         self.form.layout.display = None
+
+    def _save_draft(self) -> None:
+        """Save what is typed for the chosen template as a draft, if it changed (one appended row)."""
+        if self._building or self.store is None or self.template.value is None:
+            return
+        entry = self.entry()
+        draft = {"template": entry.template_id, "texts": dict(entry.texts), "ticked": list(entry.ticked),
+                 "hours": entry.hours, "participatory": entry.participatory}  # fmt: skip
+        if draft == self.drafts.get(entry.template_id):
+            return
+        try:
+            self.store.save(draft_id(entry.template_id), "cpd_record", draft)
+        except StoreError as error:
+            self.draft_note.value = notice("error", f"Your draft could not be saved; copy your text somewhere safe. {error}")
+            return
+        self.drafts[entry.template_id] = draft
+        self.draft_note.value = (
+            f'<p class="rw-saved">Draft saved in your answers file at {datetime.now(UTC):%H:%M} UTC; it comes back '
+            "when you open this chapter again.</p>"
+        )
 
     def entry(self) -> CpdEntry:
         """What is typed and ticked now, for the chosen template."""
@@ -551,21 +583,9 @@ class CpdView:
             "info",
             f"<ul><li>{as_markdown}</li><li>{as_html}</li></ul><p>{escape(record.template.name)}"
             + (f", with {_plural(len(notes), 'written reflection')} from the chapters as an appendix" if notes else "")
-            + ". What you typed here is not saved in the workbook: keep the downloaded file somewhere private.</p>",
+            + ". It holds what you wrote: keep the downloaded file somewhere private.</p>",
             title="Your CPD record is ready",
         )
-
-
-def _suggestion_html(work: WorkbookRecord, suggestion: tuple[float, int] | None, maximum: float) -> str:
-    """The chapters' time estimates as a suggestion for the hours, never filled in for the student."""
-    rule = f"State the time you actually spent, in half hours, up to {maximum:g} hours."
-    if suggestion is None:
-        return f'<p class="rw-saved">{escape(rule)} You have no saved answers yet, so there is no estimate to suggest.</p>'
-    chapters = ", ".join(c.chapter for c in work.chapters)
-    return (
-        f'<p class="rw-saved">Suggestion: the chapters you have worked on ({escape(chapters)}) have time estimates '
-        f"that add up to {suggestion[1]} minutes, about {suggestion[0]:g} hours. {escape(rule)}</p>"
-    )
 
 
 def cpd_panel(db_path: Path | str | None = None) -> ipw.Widget:
