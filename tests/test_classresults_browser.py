@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.harness import ROOT, PageWatch, VoilaServer, voila_server, wait_until_rendered, watch
-from tests.pages import PROJECTOR, shot
+from tests.pages import PROJECTOR, contrast, shot
 from tests.test_dashboards_browser import assert_clean, upload
 from widgets.logic.classresults.synthetic import synthetic_class_files
 from widgets.logic.export import DATA_MARKER, answers_sha256
@@ -111,6 +111,11 @@ def test_the_projected_board_hides_the_key_and_the_names_until_the_lecturer_open
     board = str(page.locator(".rw-class-results").inner_text())
     assert "Answer key" not in board and "✔" not in board and "most common wrong answer" not in board.lower()
     assert page.locator(".rw-class-results .rw-cr-bar.rw-cr-right, .rw-class-results .rw-cr-keycell").count() == 0
+    colours = page.evaluate(
+        """() => [getComputedStyle(document.querySelector('.rw-cr-bar.rw-cr-none')).backgroundColor,
+                  getComputedStyle(document.body).backgroundColor]"""
+    )
+    assert contrast(*colours) >= 3, colours  # the one colour of the hidden-key bars stands out from the page
     assert page.locator("details.rw-cr-details[open]").count() == 0
 
     # The lecturer opens the details: now the names are there, with the full reasons.

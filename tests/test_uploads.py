@@ -204,21 +204,26 @@ class TestHostileFiles:
 # ----------------------------------------------------------------------------- issue 14.6: every upload says its limit, and the browser knows it
 
 
-def _upload_views() -> dict[str, object]:
-    """Every view with a FileUpload, built as its page builds it (the portfolio without a store: the upload is there)."""
+def _upload_view(name: str) -> object:
+    """The view with a FileUpload in ``widgets/views/<name>``, built as its page builds it (the portfolio without a store)."""
     from widgets.content.exercises import load_exercises
-    from widgets.views.classresults import ClassResultsView
-    from widgets.views.measuring import UploadScoreView
-    from widgets.views.portfolio import PortfolioView
-    from widgets.views.teams import TeamComparisonView
 
     chapters = {"01": load_exercises("01-understanding-recovery")}
-    return {
-        "classresults.py": ClassResultsView(chapters=chapters),
-        "measuring.py": UploadScoreView(),
-        "portfolio.py": PortfolioView(None, chapters=chapters),
-        "teams.py": TeamComparisonView(),
-    }
+    if name == "classresults.py":
+        from widgets.views.classresults import ClassResultsView
+
+        return ClassResultsView(chapters=chapters)
+    if name == "measuring.py":
+        from widgets.views.measuring import UploadScoreView
+
+        return UploadScoreView()
+    if name == "portfolio.py":
+        from widgets.views.portfolio import PortfolioView
+
+        return PortfolioView(None, chapters=chapters)
+    from widgets.views.teams import TeamComparisonView
+
+    return TeamComparisonView()
 
 
 def _limit_words(count: int) -> str:
@@ -255,7 +260,7 @@ def test_each_upload_states_its_limit_and_carries_it_for_the_browser(view: str) 
     """The browser's upload-limit script refuses a file past ``max-file-bytes-N`` (or a choice past ``max-bytes-N``) before sending it."""
     from tests.widget_tree import descendants, page_state
 
-    built = _upload_views()[view]
+    built = _upload_view(view)
     container = built.container  # type: ignore[attr-defined]
     upload = built.upload  # type: ignore[attr-defined]
     limit = _limits()[view]

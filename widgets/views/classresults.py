@@ -63,6 +63,7 @@ _BOARD_CSS = """<style>
 .rw-cr-right { background: #0072B2; }
 .rw-cr-other { background: #D55E00; }
 .rw-cr-none { background: #6a6a6a; }
+body.theme-dark .rw-cr-none { background: #9a9a9a; } /* 3:1 and more on the dark page, as #6a6a6a is on white */
 .rw-cr-swatch { display: inline-block; width: 1.4em; height: 0.8em; vertical-align: middle; }
 .rw-cr-count { font-weight: 600; }
 .rw-cr-pct { font-weight: normal; font-size: 0.85em; }
