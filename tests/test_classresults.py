@@ -788,6 +788,11 @@ class TestProjector:
         assert "Answer key:" in view.board.value  # stays shown across chapters
         view.key_button.click()
         assert hidden_parts(view.board.value) == [] and view.key_button.description == "Show the answer key"
+        view.key_button.click()
+        view.clear_button.click()  # the next class starts with the key hidden again
+        view.upload.value = uploaded(hand_made_class())
+        assert hidden_parts(view.board.value) == [] and view.key_button.description == "Show the answer key"
+        assert "each up to 5 MB" in view.upload.tooltip
 
     def test_skipped_files_are_counted_on_screen_by_a_plain_reason_and_named_only_in_the_lecturers_details(self) -> None:
         """Before, every skipped file was listed by name on the board, an edited one as "edited by hand, or damaged"."""

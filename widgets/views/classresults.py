@@ -134,7 +134,10 @@ class ClassResultsView:
         )
         self.upload = ipw.FileUpload(
             accept=".md,.html", multiple=True, description="Add answers files", layout=ipw.Layout(width="auto"),
-            tooltip="Choose students' class answers files or reflective logs (.md or .html); many at once",
+            tooltip=(
+                "Choose students' class answers files or reflective logs (.md or .html); many at once, "
+                f"each up to {_megabytes(MAX_IMPORT_BYTES)}"
+            ),
         )  # fmt: skip
         self.upload.add_class(f"max-file-bytes-{MAX_IMPORT_BYTES}")
         self._byte_class = ""
@@ -225,9 +228,11 @@ class ClassResultsView:
         self._render()
 
     def clear(self) -> None:
-        """Remove every file from the board."""
+        """Remove every file from the board (and hide the answer key again, for the next class)."""
         self.uploads, self.synthetic = [], False
         self.upload.value = ()
+        self.key_shown = False
+        self.key_button.description = _SHOW_KEY
         self._render()
 
     def _on_upload(self, change: dict[str, Any]) -> None:
