@@ -9,7 +9,8 @@
  *
  * How: the widget's <input type="file"> is not in the page; the widget's button calls its click().
  * So that click() is watched, and the input gets a capturing `change` listener, which runs before
- * the widget's own listener on the same input.
+ * the widget's own (non-capturing) listener on the same input: at the target, browsers run capturing
+ * listeners first (WebKit, and Chrome since 89; whatwg/dom#685).
  *
  * Included in the workbook and projector templates (index.html.j2). No template syntax in this file.
  */
