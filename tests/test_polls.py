@@ -19,6 +19,7 @@ from widgets.logic.polls import (
     AnswerError,
     AnswerGroup,
     PollState,
+    ResultRow,
     WordCount,
     choice_rows,
     clean_answer,
@@ -657,6 +658,14 @@ def test_the_rounds_picture_is_an_svg_bar_chart_with_every_text_escaped() -> Non
     assert len(bars) == 5 and max(bars) == bars[1] and bars[1] == pytest.approx(3 * bars[3], abs=0.5)  # hope 3, meaning 1
     labels = "".join(t.text or "" for t in root.iter(f"{ns}text"))
     assert "3 (75%)" in labels and "1 (25%)" in labels and "Round 3 · 4 votes" in labels
+    words = load_polls()["recovery-in-a-few-words"]
+    answers = ["hope and choice", "<b>hope</b>", "choice"]
+    rows = [ResultRow(w.word, w.answers) for w in word_frequencies(answers)]
+    svg = results_svg(words, PollState(words.id, False, 1), rows, when=datetime(2026, 12, 6, 9, 0), noun="answer", answers=3)
+    labels = [t.text or "" for t in ET.fromstring(svg).iter(f"{ns}text")]
+    assert "Round 1 · 3 answers · the words they use most · exported 2026-12-06 09:00" in labels
+    assert "2 answers" in labels and "choice" in labels and "hope" in labels and not any("b>" in label for label in labels)
+    assert max(len(line) for line in labels[:2]) <= 56  # the question wraps inside the picture
 
 
 # ---------------------------------------------------------------- issue 15: the lecturer controls what the room sees

@@ -381,12 +381,15 @@ def results_csv(
 _SVG_WIDTH = 960
 
 
-def results_svg(poll: Poll, state: PollState, rows: Sequence[ResultRow], *, when: datetime, noun: str = "vote") -> str:
+def results_svg(
+    poll: Poll, state: PollState, rows: Sequence[ResultRow], *, when: datetime, noun: str = "vote", answers: int | None = None
+) -> str:
     """A bar chart of the round as a standalone SVG (white ground, black text, Okabe-Ito blue bars); every text escaped.
 
-    ``rows`` are the options with their votes (:func:`choice_rows`) or, for open text, the words with their answers.
+    ``rows`` are the options with their votes (:func:`choice_rows`) or, for open text (``noun="answer"``), the words
+    with how many of the round's ``answers`` use each.
     """
-    title_lines = textwrap.wrap(poll.question, 70) or [poll.question]
+    title_lines = textwrap.wrap(poll.question, 56) or [poll.question]
     total = sum(row.count for row in rows) if noun == "vote" else None
     most = max((row.count for row in rows), default=0)
     top = 30 + 30 * len(title_lines) + 40
@@ -400,7 +403,10 @@ def results_svg(poll: Poll, state: PollState, rows: Sequence[ResultRow], *, when
     ]
     for n, line in enumerate(title_lines):
         parts.append(f'<text x="20" y="{36 + 30 * n}" font-size="24" font-weight="bold" fill="#111111">{escape(line)}</text>')
-    summary = f"Round {state.round} · {_plural(total, 'vote')}" if total is not None else f"Round {state.round} · words used most"
+    if total is not None:
+        summary = f"Round {state.round} · {_plural(total, 'vote')}"
+    else:
+        summary = f"Round {state.round} · {_plural(answers or 0, 'answer')} · the words they use most"
     parts.append(
         f'<text x="20" y="{top - 16}" font-size="18" fill="#333333">{escape(summary)} · exported {when:%Y-%m-%d %H:%M}</text>'
     )
@@ -410,7 +416,10 @@ def results_svg(poll: Poll, state: PollState, rows: Sequence[ResultRow], *, when
         y = top + n * row_height
         label = textwrap.shorten(row.label, 80, placeholder="…")
         width = bar_room * row.count / most if most else 0
-        share = f" ({row.count / total:.0%})" if total else ""
+        if total is None:  # open text: how many answers use the word
+            share = " answer" if row.count == 1 else " answers"
+        else:
+            share = f" ({row.count / total:.0%})" if total else ""
         parts.append(f'<text x="{bar_left}" y="{y + 20}" font-size="20" fill="#111111">{escape(label)}</text>')
         parts.append(
             f'<rect x="{bar_left}" y="{y + 28}" width="{max(width, 2):.1f}" height="24" fill="#0072B2" stroke="#003f63"/>'

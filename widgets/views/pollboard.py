@@ -28,7 +28,7 @@ from ..logic.polls import (
     word_frequencies,
 )
 from ..storage.classstore import ClassStore, ClassStoreError
-from .polls import POLL_CSS, content, open_class_store
+from .polls import content, open_class_store, style_widget
 from .ticker import CLOCK, TICKER, close_tree
 
 __all__ = ["PollBoard", "poll_board"]
@@ -86,7 +86,7 @@ class PollBoard:
                 self.downloads,
             ]
         )
-        self.container = ipw.VBox([ipw.HTML(POLL_CSS), self.picker, self.question, self.countdown, self.tally, controls])
+        self.container = ipw.VBox([style_widget(), self.picker, self.question, self.countdown, self.tally, controls])
         self.container.add_class("rw-exercise")
         if store is None:
             for button in (self.open_button, self.close_button, self.reset_button, self.reveal_button, self.hide_button, self.export_button):
@@ -195,7 +195,7 @@ class PollBoard:
                 state, answers = self.store.answers(poll.id)
                 table = results_csv(poll, state, answers=answers, when=when)
                 rows = tuple(ResultRow(w.word, w.answers) for w in word_frequencies(answers, top=15))
-                picture = results_svg(poll, state, rows, when=when, noun="answer")
+                picture = results_svg(poll, state, rows, when=when, noun="answer", answers=len(answers))
                 what = f"{len(answers)} answer{'' if len(answers) == 1 else 's'}"
             else:
                 state, counts = self.store.tally(poll.id)

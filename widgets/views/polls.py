@@ -46,6 +46,7 @@ __all__ = [
     "class_poll",
     "content",
     "open_class_store",
+    "style_widget",
 ]
 
 
@@ -73,14 +74,23 @@ POLL_CSS = """<style>
 .rw-countdown strong { font-variant-numeric: tabular-nums; }
 .rw-countdown-label { font-size: 0.5em; font-weight: 600; margin-right: 0.3em; }
 .rw-countdown-done { font-size: 1.6em; }
-.rw-text-answer.widget-textarea { flex-direction: column; align-items: stretch; height: auto; }
+.rw-text-answer.widget-textarea { flex-direction: column; align-items: stretch; align-self: stretch; height: auto; max-width: 100%; }
 .rw-text-answer .widget-label { width: auto !important; max-width: none; text-align: left; }
 .rw-text-answer textarea { width: 100%; box-sizing: border-box; min-height: 3.2em; }
 .rw-word-list { list-style: none; padding-left: 0; display: flex; flex-wrap: wrap; gap: 0.2rem 1.2rem; align-items: baseline; }
 .rw-word-list .rw-count { font-size: var(--jp-content-font-size1, 14px); }
 .rw-tally, .rw-answers li, .rw-word-list li, .rw-exercise .rw-box p { overflow-wrap: anywhere; }
 .rw-board-caption { font-weight: 600; margin: 0.3rem 0; }
+@media (max-width: 600px) {
+  .rw-exercise .rw-board-question { font-size: 1.25em; margin-top: 0; }
+  .rw-exercise .widget-radio-box label { line-height: 1.3; margin: 0.1rem 0; }
+}
 </style>"""
+
+
+def style_widget() -> ipw.HTML:
+    """The poll CSS in a widget that takes no room (a ``<style>`` applies inside an element that is not displayed)."""
+    return ipw.HTML(POLL_CSS, layout=ipw.Layout(display="none"))
 
 
 # --------------------------------------------------------------------------- browser id
@@ -214,7 +224,7 @@ class PollView:
                 description=f"Your answer (up to {limit} characters)",
                 placeholder="A few words",
                 rows=2,
-                layout=ipw.Layout(width="100%"),
+                layout=ipw.Layout(width="auto"),
                 style={"description_width": "initial"},
             )
             self.answer.add_class("rw-text-answer")
@@ -243,7 +253,7 @@ class PollView:
         anonymity = ipw.HTML(anonymity_line(poll))  # right under the vote: what is stored, what the lecturer sees
         about = ipw.HTML(f'<p class="rw-poll-note">{escape(poll.note)} ({background}: {escape(poll.source)}.)</p>')
         self.container = ipw.VBox(
-            [ipw.HTML(POLL_CSS), header, entry, self.vote_button, anonymity, self.status, self.tally, about, self.browser]
+            [style_widget(), header, entry, self.vote_button, anonymity, self.status, self.tally, about, self.browser]
         )
         self.container.add_class("rw-exercise")
         if store is None:
@@ -435,7 +445,8 @@ class PollPage:
         self.views: dict[str, PollView] = {}
         self.message = ipw.HTML(notice("error", problem) if problem else "")
         self.body = ipw.VBox()
-        self.container = ipw.VBox([ipw.HTML(POLL_CSS), self.message, self.body, ipw.HTML(_PAGE_NOTE)])
+        self.message.layout.display = None if problem else "none"  # an empty message takes no room above the vote
+        self.container = ipw.VBox([style_widget(), self.message, self.body, ipw.HTML(_PAGE_NOTE)])
         self.container.add_class("rw-exercise")
         if store is not None:
             self.refresh()
@@ -452,6 +463,7 @@ class PollPage:
             open_ids = [poll_id for poll_id in self.polls if self.store.state(poll_id).is_open]
         except ClassStoreError as error:
             self.message.value = notice("error", str(error))
+            self.message.layout.display = None
             return
         shown = open_ids or list(self.views)
         if set(shown) != set(self.views):
@@ -467,6 +479,7 @@ class PollPage:
         )
         if self.message.value != waiting:
             self.message.value = waiting
+        self.message.layout.display = None if waiting else "none"
 
 
 # --------------------------------------------------------------------------- entry points
