@@ -212,6 +212,8 @@ def test_a_vote_reaches_the_lecturers_board_within_seconds_and_survives_a_reload
     started = time.monotonic()
     board.wait_for_function("document.body.innerText.includes('1 vote ·')", timeout=10_000)
     assert time.monotonic() - started < 5
+    board.get_by_role("button", name="Reveal results").click()  # results are hidden until the lecturer reveals them (issue 15)
+    board.get_by_text("Results shown here and on students' pages").wait_for(timeout=30_000)
 
     student.get_by_role("radio", name="Empowerment").check()  # change the vote: still one vote
     student.get_by_role("button", name="Vote").click()

@@ -392,8 +392,13 @@ def test_a_corrupt_answers_file_is_reported_in_the_page_and_left_untouched(
     corrupt(path)
     damaged = path.read_bytes()
 
+    if corrupt is _damaged_answer:  # issue 14, point 8: one damaged row is skipped and named, not the whole file
+        store = AnswerStore(path)
+        assert [d.question_id for d in store.damaged_rows()] == ["01.11"]
+        assert "01.11" in {a.question_id for a in store.all_latest()}  # its earlier answer is the current one
+        store.close()
     with pytest.raises(StoreError, match="cannot be read") as caught:
-        AnswerStore(path).all_latest()
+        AnswerStore(path).latest("01.11")
     assert str(path) in str(caught.value) and "left exactly as it is" in str(caught.value)
 
     chapter = Chapter(CHAPTER, db_path=path)

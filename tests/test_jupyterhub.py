@@ -350,6 +350,7 @@ def test_three_students_vote_and_the_lecturers_board_shows_three_votes(hub: Hub,
         poll.get_by_text(f"Vote saved: {choice}").wait_for(timeout=60_000)
 
     board.wait_for_function("document.body.innerText.includes('3 votes ·')", timeout=30_000)
+    board.get_by_role("button", name="Reveal results").click()  # results are hidden until revealed (issue 15)
     board.wait_for_function(
         "[...document.querySelectorAll('.rw-tally-table tr')].some(r => r.innerText.includes('Identity') && r.innerText.includes('2 ('))",
         timeout=30_000,

@@ -230,6 +230,7 @@ class UploadScoreView:
         self.upload = ipw.FileUpload(
             accept=".csv", multiple=False, description="Choose a CSV file", layout=ipw.Layout(width="auto")
         )
+        self.upload.add_class(f"max-file-bytes-{MAX_UPLOAD_BYTES}")
         self.reliability = ipw.BoundedFloatText(
             value=QPR15_TEST_RETEST, min=0.0, max=0.99, step=0.01, description="Reliability for the RCI:", style=_STYLE
         )

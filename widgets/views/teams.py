@@ -54,6 +54,7 @@ class TeamComparisonView:
         self.upload = ipw.FileUpload(
             accept=".csv", multiple=False, description="Choose a CSV file", layout=ipw.Layout(width="auto")
         )
+        self.upload.add_class(f"max-file-bytes-{MAX_TEAM_FILE_BYTES}")
         self.upload.observe(self._on_change, names="value")
         self.example_button = ipw.Button(
             description="Show the synthetic example", tooltip="Compare the bundled fictional teams again"
