@@ -187,8 +187,8 @@ def anonymity_line(poll: Poll) -> str:
     else:
         stored, seen = "your choice", "only the totals"
     return (
-        f'<p class="rw-anonymity"><strong>Anonymous:</strong> the class store keeps a random id of this browser and {stored}, '
-        f"never your name; the lecturer sees {seen}.</p>"
+        f'<p class="rw-anonymity"><strong>Anonymous:</strong> the class store keeps a random id of this browser, {stored} '
+        f"and the time, never your name; the lecturer sees {seen}.</p>"
     )
 
 
