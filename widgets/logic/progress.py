@@ -28,11 +28,11 @@ __all__ = [
 PROGRESS_STYLE = """<style>
 .rw-progress { display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.8rem; margin: 0.4rem 0;
   font-size: var(--jp-content-font-size1, 14px); line-height: 1.5; }
-.rw-progress-bar { display: inline-block; width: 12rem; max-width: 100%; height: 0.8rem; border: 1px solid #595959;
-  border-radius: 3px; background: #ffffff; overflow: hidden; }
+.rw-progress-bar { display: inline-block; width: 12rem; max-width: 100%; height: 0.8rem; border: 1px solid #767676;
+  border-radius: 3px; background: transparent; overflow: hidden; }
 .rw-progress-bar > span { display: block; height: 100%; background: #0072b2; }
 </style>"""
-"""The progress line: the count in words, then a bar (Okabe-Ito blue in a dark-bordered box) that repeats it."""
+"""The progress line: the count in words, then a bar (Okabe-Ito blue in a grey-bordered box, on light and dark pages alike) that repeats it."""
 
 
 def _plural(count: int, word: str) -> str:
