@@ -245,8 +245,9 @@ def test_every_link_to_the_glossary_lands_on_a_term_and_each_term_is_linked_once
     anchors = {term.anchor for term in load_glossary().terms}
     found = list(_all_glossary_links())
     assert not [f"{nb}: [{shown}] -> #{anchor}" for nb, shown, anchor in found if anchor not in anchors]
-    per_anchor = [anchor for _nb, _shown, anchor in found]
-    assert sorted(per_anchor) == sorted(anchors), "each term linked exactly once from the chapters"
+    chapters = {notebook.name for notebook in CHAPTERS}
+    per_anchor = [anchor for nb, _shown, anchor in found if nb in chapters]
+    assert sorted(per_anchor) == sorted(anchors), "each term linked exactly once from chapters 00-08"
     in_page = [a for _i, text in _markdown_cells(GLOSSARY_PAGE) for a in re.findall(r"\]\(#([^)]+)\)", text)]
     assert in_page and set(in_page) <= anchors
 
