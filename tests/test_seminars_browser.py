@@ -1,7 +1,7 @@
 """Sequence mode on a 1920x1080 projector (Voilà, the projector template, Chromium).
 
 The lecturer steps through a seminar with the keyboard (arrow keys, Page Down as a clicker sends
-it, Tab and Enter) and with clicks; the counter follows; every key-point slide of chapters 01,
+it, Tab and Enter) and with clicks, and F shows the deck alone on the whole screen; the counter follows; every key-point slide of chapters 01,
 03 and 06 fits the first screen with bullets of 28 px or more and a larger title, nothing cut
 off and nothing wider than the window; a poll slide takes a vote that reaches the class store.
 Screenshots go to ``test-artifacts/pages/seminar-*.png``.
@@ -108,6 +108,22 @@ def test_a_lecturer_steps_through_with_keys_and_clicks_and_every_key_point_fits_
         page.get_by_role("button", name="Previous").click()
         _wait_counter(page, f"2 of {total}")
         assert page.evaluate("window.scrollY") == 0  # turning slides never scrolled the page away
+
+        # F: the deck alone fills the screen, its controls and the whole slide on it; F again leaves.
+        page.mouse.click(PROJECTOR[0] // 2, 40)
+        page.keyboard.press("f")
+        page.wait_for_function("document.fullscreenElement && document.fullscreenElement.classList.contains('rw-seminar')")
+        page.wait_for_timeout(300)
+        shot(page, "seminar-projector-full-screen")
+        full = page.evaluate(_SLIDE_FACTS)
+        assert full["frameBottom"] <= PROJECTOR[1] + 1 and full["frameHeight"] > PROJECTOR[1] * 0.75, full
+        assert full["buttonsBottom"] < full["frameTop"] and min(full["points"]) >= 34, full
+        assert page.get_by_role("button", name="Leave full screen").is_visible()
+        page.keyboard.press("ArrowRight")
+        _wait_counter(page, f"3 of {total}")
+        page.keyboard.press("f")
+        page.wait_for_function("!document.fullscreenElement")
+        page.get_by_role("button", name="Full screen").wait_for()
 
         for chapter in CHAPTERS:
             _pick(page, chapter)

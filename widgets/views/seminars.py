@@ -62,7 +62,17 @@ main#rendered_cells .rw-seminar.rw-exercise.widget-vbox { display: flex !importa
   .rw-seminar .rw-slide-frame .rw-exercise.widget-vbox > :nth-child(n+6) { grid-column: 2; }
   .rw-seminar .rw-slide-frame .rw-exercise.widget-vbox > .widget-button { justify-self: start; }
 }
-.rw-seminar .rw-seminar-keys { width: 0; height: 0; overflow: hidden; }
+.rw-seminar .rw-seminar-keys { flex: 0 0 auto; }
+/* Full screen (the F key or the button): the deck alone fills the projector, the slide to its foot. */
+.rw-seminar:fullscreen { background: var(--jp-layout-color1, #fff); padding: 1rem 2.5rem; box-sizing: border-box; overflow-y: auto; margin: 0; }
+.rw-seminar:fullscreen > * { flex-shrink: 0; }
+@media (min-width: 1500px) {
+  .rw-seminar:fullscreen .rw-slide-title { font-size: 60px; }
+  .rw-seminar:fullscreen .rw-slide-points li { font-size: 40px; }
+  .rw-seminar:fullscreen .rw-slide-question { font-size: 46px; }
+  .rw-seminar:fullscreen .rw-slide-prompts li { font-size: 36px; }
+}
+.rw-seminar:fullscreen .rw-slide-frame { min-height: calc(100vh - 190px); }
 .rw-seminar .widget-html-content { overflow-wrap: break-word; }
 @media (max-width: 1499px) {
   .rw-seminar .rw-slide-title { font-size: 46px; }
@@ -87,16 +97,32 @@ main#rendered_cells .rw-seminar.rw-exercise.widget-vbox { display: flex !importa
 
 
 class SeminarKeys(anywidget.AnyWidget):
-    """Listens for the keys that turn slides anywhere on the page and tells the kernel, which decides (``logic.key_action``)."""
+    """The full-screen button, and the keys anywhere on the page: F toggles full screen in the browser; the keys
+    that turn slides go to the kernel, which decides (``logic.key_action``)."""
 
     _esm = """
     const KEYS = new Set(["ArrowRight", "ArrowLeft", "PageDown", "PageUp"]);
     const FIELDS = 'input, select, textarea, [contenteditable=""], [contenteditable="true"], [role="radio"], [role="slider"], [role="textbox"], [role="listbox"]';
     function render({ model, el }) {
-      el.setAttribute("aria-hidden", "true");
+      // The full-screen button: the browser allows full screen only from a click or a key, so it is made here.
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "jupyter-button widget-button rw-seminar-fullscreen";
+      const deck = () => el.closest(".rw-seminar") || document.documentElement;
+      const label = () => { button.textContent = document.fullscreenElement ? "Leave full screen" : "Full screen"; };
+      const toggle = () => {
+        const done = document.fullscreenElement ? document.exitFullscreen() : deck().requestFullscreen();
+        if (done && done.catch) done.catch(() => {});  // refused (an embedded page, say): the page stays as it is
+      };
+      button.addEventListener("click", toggle);
+      document.addEventListener("fullscreenchange", label);
+      label();
+      el.appendChild(button);
       const onKey = (event) => {
-        if (!KEYS.has(event.key) || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+        if (event.altKey || event.ctrlKey || event.metaKey) return;
         const target = event.target instanceof Element ? event.target : null;
+        if ((event.key === "f" || event.key === "F") && !(target && target.closest(FIELDS))) { toggle(); return; }
+        if (!KEYS.has(event.key) || event.shiftKey) return;
         // Page Down and Page Up scroll first while part of the slide is out of the window (a phone).
         const root = document.scrollingElement || document.documentElement;
         const frame = document.querySelector(".rw-slide-frame");
@@ -109,7 +135,10 @@ class SeminarKeys(anywidget.AnyWidget):
         });
       };
       document.addEventListener("keydown", onKey);
-      return () => document.removeEventListener("keydown", onKey);
+      return () => {
+        document.removeEventListener("keydown", onKey);
+        document.removeEventListener("fullscreenchange", label);
+      };
     }
     export default { render };
     """
@@ -154,15 +183,16 @@ class SeminarDeck:
         self.message = ipw.HTML(notice("warning", "Some seminars could not be loaded: " + " ".join(problems)) if problems else "")
         self.keys = SeminarKeys()
         self.keys.add_class("rw-seminar-keys")
-        nav = ipw.HBox([self.previous, self.counter, self.next])
+        nav = ipw.HBox([self.previous, self.counter, self.next, self.keys])
         nav.add_class("rw-seminar-nav")
         bar = ipw.HBox([self.picker, nav])
         bar.add_class("rw-seminar-bar")
         help_line = ipw.HTML(
             '<p class="rw-seminar-keys-help">Keys: <kbd>→</kbd> or <kbd>Page Down</kbd> next slide, '
-            "<kbd>←</kbd> or <kbd>Page Up</kbd> previous; or Tab to a button and press Enter.</p>"
+            "<kbd>←</kbd> or <kbd>Page Up</kbd> previous, <kbd>F</kbd> full screen (<kbd>Esc</kbd> leaves it); "
+            "or Tab to a button and press Enter.</p>"
         )
-        self.container = ipw.VBox([ipw.HTML(SEMINAR_CSS), bar, self.message, self.frame, help_line, self.keys])
+        self.container = ipw.VBox([ipw.HTML(SEMINAR_CSS), bar, self.message, self.frame, help_line])
         self.container.add_class("rw-seminar")
         self.container.add_class("rw-exercise")
         self.position = start(self.seminar)
