@@ -127,7 +127,10 @@ def test_the_lecturer_reveals_exports_times_and_collects_open_text_while_a_phone
     board.get_by_role("button", name="Reveal results").click()
     board.get_by_text("1 (100%) (most votes)").wait_for(timeout=10_000)
     student.get_by_text("1 (100%) (most votes)").wait_for(timeout=10_000)  # the phone follows by itself
+    wheel_into_view(student, ".rw-poll-state")
     shot(student, "phone-revealed")
+    wide = too_wide(student)
+    assert wide["documentWidth"] <= 390 and wide["elements"] == [], wide  # the revealed table fits the phone
     board.get_by_role("button", name="Hide results").click()
     student.wait_for_function("!document.body.innerText.includes('(100%)')", timeout=10_000)
     assert "(100%)" not in board.inner_text(".rw-tally")

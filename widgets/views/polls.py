@@ -84,6 +84,10 @@ POLL_CSS = """<style>
 @media (max-width: 600px) {
   .rw-exercise .rw-board-question { font-size: 1.25em; margin-top: 0; }
   .rw-exercise .widget-radio-box label { line-height: 1.3; margin: 0.1rem 0; }
+  .rw-tally-table th[scope="row"] { width: auto; min-width: 0; }
+  .rw-tally-table .rw-bar-cell { width: 22%; }
+  .rw-tally-table .rw-count { white-space: normal; }
+  .rw-tally-table th, .rw-tally-table td { padding: 0.25rem 0.3rem; }
 }
 </style>"""
 
