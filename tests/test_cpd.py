@@ -124,6 +124,8 @@ class TestHours:
         assert [c.chapter for c in work.chapters] == ["01", "09"] and work.dates == "2025-01-02 to 2025-02-01"
         assert suggested_hours(work, CPD.hours) == (1.5, 90)  # 70 + 20 minutes
         assert suggested_hours(workbook_record([], CHAPTERS, CPD.chapter_minutes), CPD.hours) is None
+        draft = SavedAnswer("09.cpd.nmc", "cpd_record", {"template": "nmc", "texts": {}}, "2025-06-01T00:00:00+00:00")
+        assert workbook_record([draft], CHAPTERS, CPD.chapter_minutes).chapters == ()  # a draft is not work done
         with pytest.raises(CpdError, match="Hours: state the time you spent"):
             check_entry(filled("nmc", hours=""), CPD)
 
@@ -318,7 +320,7 @@ def _wheel_to(page: object, locator: object, *, step: int = 300, limit: int = 12
 @pytest.mark.browser
 def test_chapter_09_in_voila_picks_the_nmc_template_fills_it_and_downloads_the_html(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from tests.harness import voila_server, wait_until_rendered, watch
-    from tests.pages import shot
+    from tests.pages import shot, too_wide
 
     with voila_server(ROOT / "workbooks", tmp_path / "answers.sqlite3", tmp_path / "voila.log") as server:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -373,5 +375,10 @@ def test_chapter_09_in_voila_picks_the_nmc_template_fills_it_and_downloads_the_h
         assert '<th scope="row">Hours</th><td>2.5</td>' in html and '<th scope="row">Of which participatory</th><td>1</td>' in html
         assert "&lt;img src=x onerror=&#x27;window.__injected=true&#x27;&gt;" in html and "<img" not in html
         assert page.evaluate("window.__injected") is False
+        page.set_viewport_size({"width": 390, "height": 844})  # on a phone the filled form still fits the screen
+        page.wait_for_timeout(500)
+        _wheel_to(page, panel.get_by_label("Of which participatory (with others)"))
+        shot(page, "cpd-nmc-phone")
+        assert too_wide(page)["elements"] == []
         assert seen.external_requests == [] and seen.unexpected_page_errors() == []
         page.close()

@@ -95,7 +95,7 @@ def _day(saved_at: str) -> date | None:
 def workbook_record(
     answers: Iterable[SavedAnswer], chapters: Mapping[str, ExerciseFile], minutes: Mapping[str, int]
 ) -> WorkbookRecord:
-    """The chapters with at least one saved answer (activities included), in order, and the days answers were saved.
+    """The chapters with at least one saved answer (activities included, CPD drafts not), in order, and the days answers were saved.
 
     >>> from widgets.content import load_exercises
     >>> saved = [SavedAnswer("01.1", "single_choice", {}, "2025-01-02T10:00:00+00:00")]
@@ -103,7 +103,7 @@ def workbook_record(
     >>> (record.chapters[0].answered, record.chapters[0].minutes, record.dates)
     (1, 70, '2025-01-02')
     """
-    saved = list(answers)
+    saved = [a for a in answers if a.kind != "cpd_record"]  # a CPD draft is writing about the work, not the work
     worked = {a.question_id.split(".")[0] for a in saved}
     rows = {row.chapter: row for row in progress(saved, chapters)}
     work = tuple(

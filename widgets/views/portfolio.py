@@ -358,6 +358,7 @@ _CPD_CSS = """<style>
 .rw-cpd .rw-cpd-prompt h4 { margin: 0.9rem 0 0.1rem 0; font-size: 1em; }
 .rw-cpd .rw-cpd-prompt p { margin: 0 0 0.2rem 0; color: #333; }
 .rw-cpd .widget-radio-box label { white-space: normal; }
+.rw-cpd .rw-hours { max-width: min(26rem, calc(100% - 8px)); }
 .rw-cpd h3 { font-size: 1.1em; margin: 1rem 0 0.3rem 0; } .rw-cpd .rw-saved { color: #444; font-size: 0.85em; }
 </style>"""
 
@@ -405,14 +406,15 @@ class CpdView:
         self.draft_note = ipw.HTML()
         label = {"description_width": "initial"}
         self.hours = ipw.Text(
-            description="Hours spent", placeholder="e.g. 2.5", style=label, layout=ipw.Layout(width="22rem"),
+            description="Hours spent", placeholder="e.g. 2.5", style=label, layout=ipw.Layout(width="100%"),
             continuous_update=False,
         )  # fmt: skip
         self.participatory = ipw.Text(
             description="Of which participatory (with others)", placeholder="e.g. 0", style=label,
-            layout=ipw.Layout(width="26rem"), continuous_update=False,
+            layout=ipw.Layout(width="100%"), continuous_update=False,
         )  # fmt: skip
         for control in (self.hours, self.participatory):
+            control.add_class("rw-hours")
             control.observe(lambda _change: self._save_draft(), names="value")
         self.suggestion = ipw.HTML()
         self.anonymised = ipw.Checkbox(
