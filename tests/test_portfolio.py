@@ -581,7 +581,7 @@ class TestImportedAnswersAreChecked:
         from widgets.logic.export import check_imported
 
         answers = [
-            saved("03.vignette.x", {"path": ["a"], "finished": True}, kind="vignette"),
+            saved("03.vignette.x", {"path": [["start", "listen"], ["next", "ask"]], "finished": True}, kind="vignette"),
             saved("03.vignette.y", {"path": "not a list"}, kind="vignette"),
             saved("02.lab.z", {"rewrites": {"s1": "mine"}}, kind="language_lab"),
             saved("02.lab.w", {"rewrites": ["x"]}, kind="language_lab"),
@@ -625,3 +625,15 @@ class TestDamagedRowsInThePortfolio:
         assert "Ask about goals" in files["md"] and [a.question_id for a in parse_export(files["md"]).answers] == [
             "01.1", "01.11", "03.vignette.example-first-meeting", "09.1",
         ]  # fmt: skip
+
+
+def test_answers_the_workbook_itself_writes_all_pass_the_import_check() -> None:
+    """The check refuses what does not fit, never what the views save: every synthetic class answer (all kinds) is kept."""
+    from widgets.content.exercises import all_chapters
+    from widgets.logic.classresults.synthetic import synthetic_class_files
+    from widgets.logic.export import check_imported
+
+    chapters = all_chapters()[0]
+    answers = [a for _name, data in synthetic_class_files(8) for a in parse_export(data).answers]
+    checked = check_imported(answers, chapters)
+    assert len(answers) > 100 and checked.skipped == () and len(checked.kept) == len(answers)

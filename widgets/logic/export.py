@@ -311,8 +311,12 @@ def _question(chapters: Mapping[str, ExerciseFile], question_id: str) -> Questio
 def _activity_problem(saved: SavedAnswer) -> str | None:
     """Why a case-vignette or language-lab record does not fit its shape, or ``None``."""
     answer = saved.answer
-    if saved.kind == "vignette":
-        fits = isinstance(answer, dict) and isinstance(answer.get("path"), list) and all(isinstance(s, str) for s in answer["path"])
+    if saved.kind == "vignette":  # {"path": [[node_id, choice_id], ...], "finished": bool}
+        path = answer.get("path") if isinstance(answer, dict) else None
+        fits = isinstance(path, list) and all(
+            isinstance(step, str) or (isinstance(step, list) and all(isinstance(part, str) for part in step)) for step in path
+        )
+        fits = fits and isinstance(answer.get("finished", False), bool)
         return None if fits else "it is not a case-vignette path"
     if saved.kind == "cpd_record":
         if not isinstance(answer, dict) or not isinstance(answer.get("texts"), dict):

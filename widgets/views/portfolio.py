@@ -155,7 +155,8 @@ class PortfolioView:
                     "<h3>Share your answers with your lecturer</h3><p>A class answers file holds only your "
                     "answers to the choice, number, sorting and rating questions: no learner id, no name, no "
                     "reflections and nothing else you wrote. Your lecturer can drop the files of the whole class "
-                    "onto the class-results board to see how the class answered.</p>"
+                    "onto the class-results board to see how the class answered. Its checksum detects damage, not "
+                    "forgery (anyone can edit a file and recompute it), so the board is for discussion, not marks.</p>"
                 ),
                 self.class_button, self.class_links,
                 ipw.HTML(
