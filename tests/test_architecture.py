@@ -23,6 +23,15 @@ FOUNDATION = {
     "widgets.resources",
 }
 
+SERVER = "server"
+"""``widgets/server/``: serving the dashboards to a room (kernel cap, culling, error pages, caching).
+
+It sits beside the layers: it imports none of them and none of them imports it. Its rules are pure;
+only ``SERVER_WIRING`` touches Voilà, jupyter_server and tornado (and traitlets, for Jupyter's settings).
+"""
+SERVER_WIRING = "widgets.server.wiring"
+WEB_LIBRARIES = ("voila", "jupyter_server", "jupyter_client", "tornado", "traitlets")
+
 NOT_YET_SPLIT: set[str] = set()
 """Modules allowed outside the layers while someone splits them (none now)."""
 
@@ -74,6 +83,11 @@ def layer(module: str) -> int | None:
 MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
 
 
+def in_server(module: str) -> bool:
+    parts = module.split(".")
+    return len(parts) > 1 and parts[1] == SERVER
+
+
 def _layered() -> list[str]:
     return [name for name in MODULES if layer(name) is not None and name not in NOT_YET_SPLIT]
 
@@ -116,8 +130,9 @@ def test_every_import_of_the_package_names_a_module_that_exists(module: str) -> 
 def test_only_views_import_ipywidgets(module: str) -> None:
     if layer(module) == LAYERS.index("views"):
         return
+    allowed = {"traitlets"} if module == SERVER_WIRING else set()  # Jupyter's settings system, not widgets
     widget_imports = sorted(
-        target for target in imports(MODULES[module]) if target.split(".")[0] in WIDGET_LIBRARIES
+        target for target in imports(MODULES[module]) if target.split(".")[0] in set(WIDGET_LIBRARIES) - allowed
     )
     assert not widget_imports, f"{module} is not a view but imports {widget_imports}"
 
@@ -130,7 +145,7 @@ def test_the_foundation_imports_no_layer() -> None:
 def test_entry_points_hold_no_code_of_their_own() -> None:
     """A module at the package's top only re-exports (notebooks import these names)."""
     for name, path in MODULES.items():
-        if layer(name) is not None or name in NOT_YET_SPLIT | FOUNDATION or name == "widgets":
+        if layer(name) is not None or name in NOT_YET_SPLIT | FOUNDATION or name == "widgets" or in_server(name):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         kinds = {type(node).__name__ for node in tree.body} - {"Expr", "ImportFrom", "Import", "Assign"}
@@ -166,3 +181,26 @@ def test_tests_and_benchmarks_import_only_modules_the_package_has() -> None:
                 continue
             missing += [f"{path.name}:{node.lineno} {target}" for target in targets if target not in MODULES]
     assert not missing, missing
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_the_server_package_and_the_layers_do_not_import_each_other(module: str) -> None:
+    own = {target for target in imports(MODULES[module]) if target in MODULES and target != "widgets"}
+    if in_server(module):
+        outside = sorted(target for target in own if not in_server(target))
+        assert not outside, f"{module} (server) imports the widget layers: {outside}"
+    else:
+        into = sorted(target for target in own if in_server(target))
+        assert not into, f"{module} imports the server package: {into}"
+
+
+@pytest.mark.parametrize("module", sorted(name for name in MODULES if in_server(name) and name != SERVER_WIRING))
+def test_the_server_rules_are_pure(module: str) -> None:
+    """Voilà, jupyter_server and tornado are reached only through widgets.server.wiring."""
+    web = sorted(target for target in imports(MODULES[module]) if target.split(".")[0] in WEB_LIBRARIES + WIDGET_LIBRARIES)
+    assert not web, f"{module} imports {web}; keep it pure and put the Voilà side in {SERVER_WIRING}"
+
+
+def test_the_server_check_sees_the_server_package() -> None:
+    assert in_server("widgets.server.guard") and not in_server("widgets.logic.polls")
+    assert SERVER_WIRING in MODULES and layer(SERVER_WIRING) is None
