@@ -263,8 +263,8 @@ def check_entry(entry: CpdEntry, cpd: CpdFile) -> CpdRecord:
 
 def _intro(template: CpdTemplate, stamp: str) -> str:
     return (
-        f"Prepared with the {WORKBOOK} on {stamp}, for {template.for_whom}. Its structure follows the guidance of "
-        f"{template.body} ({template.source}), in the workbook's own words; copy it into the body's own form or account."
+        f"Prepared with the {WORKBOOK} on {stamp}, for {template.for_whom}. Its structure follows the body's published "
+        f"guidance ({template.source}), in the workbook's own words; copy it into the body's own form or account."
     )
 
 
@@ -283,8 +283,6 @@ def _facts(record: CpdRecord, work: WorkbookRecord) -> list[tuple[str, str]]:
         rows.append(("Of which participatory", _hours(record.participatory)))
         if record.hours is not None and record.participatory is not None:
             rows.append(("Of which not participatory", f"{record.hours - record.participatory:g}"))
-    if record.template.checklist is not None:
-        rows.append(("Ticked", "; ".join(record.ticked)))
     rows.append(("Evidence", f"keep the {WORKBOOK}'s reflective log (chapter 09, Prepare my reflective log) with this record"))
     return rows
 
