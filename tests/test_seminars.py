@@ -145,6 +145,15 @@ def _write(tmp_path: Path, data: object, name: str = "01-understanding-recovery.
     return path
 
 
+def _raw_number(kind: str) -> int:
+    """The number (from 1) of the first slide of ``kind`` in chapter 01's file."""
+    return next(i for i, slide in enumerate(_good()["slides"], 1) if slide["kind"] == kind)
+
+
+def _raw(data: dict, kind: str) -> dict:
+    return data["slides"][_raw_number(kind) - 1]
+
+
 def _good() -> dict:
     return yaml.safe_load((FOLDER / "01-understanding-recovery.yaml").read_text(encoding="utf-8"))
 
@@ -158,8 +167,11 @@ def _good() -> dict:
         (lambda d: d["slides"][0].update(kind="slideshow"), ["slide '#1", "kind"]),
         (lambda d: d["slides"][0].update(colour="red"), ["slide '#1", "colour"]),
         (lambda d: d["slides"][0].update(points=["x" * 181, "b"]), ["slide '#1", "points.0"]),
-        (lambda d: d["slides"][2].pop("question"), ["slide '#3 Whose recovery?'", "question"]),
-        (lambda d: d["slides"][5].update(poll="no-such-poll"), ["slide '#6'", "poll", "no poll 'no-such-poll'"]),
+        (lambda d: _raw(d, "discussion").pop("question"), [f"slide '#{_raw_number('discussion')} Whose recovery?'", "question"]),
+        (
+            lambda d: _raw(d, "poll").update(poll="no-such-poll"),
+            [f"slide '#{_raw_number('poll')}'", "poll", "no poll 'no-such-poll'"],
+        ),
         (lambda d: d.update(chapter="1-recovery"), ["chapter"]),
         (lambda d: d.update(slides=[s for s in d["slides"] if s["kind"] != "key_point"]), ["slides", "key_point"]),
     ],
@@ -349,8 +361,18 @@ def test_go_to_a_missing_slide_says_so_and_stays(deck) -> None:
     assert deck.position.number == 4 and "there is no slide 99" in deck.message.value
 
 
+def _poll_slide(chapter: str, poll_id: str) -> int:
+    return next(i for i, s in enumerate(SEMINARS[chapter].slides, 1) if isinstance(s, PollSlide) and s.poll == poll_id)
+
+
+def test_an_open_text_poll_slide_embeds_its_answer_box(deck) -> None:
+    deck.go_to(_poll_slide("01-understanding-recovery", "recovery-in-a-few-words"))
+    boxes = [w for w in _walk(deck.extra.children[0]) if type(w).__name__ == "Textarea"]
+    assert len(boxes) == 1 and "Class poll" in deck.head.value
+
+
 def test_a_poll_slide_embeds_the_class_polls_vote_view_once(deck) -> None:
-    number = next(i for i, s in enumerate(SEMINARS["01-understanding-recovery"].slides, 1) if isinstance(s, PollSlide))
+    number = _poll_slide("01-understanding-recovery", "chime-hardest")
     deck.go_to(number)
     assert len(deck.extra.children) == 1
     view = deck.extra.children[0]

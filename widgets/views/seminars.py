@@ -51,7 +51,8 @@ main#rendered_cells .rw-seminar.rw-exercise.widget-vbox { display: flex !importa
   .rw-seminar .rw-slide-refs-many { column-count: 2; column-gap: 2.5rem; }
   .rw-seminar .rw-slide-refs-many p { break-inside: avoid; }
   /* A poll slide in two columns: the question and the options across, Vote on the left, the results and the
-     poll's notes on the right (the poll view's children after its status). */
+     poll's note on the right (the note, and the results just before it: the view's last children are results,
+     note and its hidden browser id). */
   .rw-seminar .rw-slide-frame .rw-exercise.widget-vbox { display: grid !important; grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr);
     column-gap: 3rem; align-items: start; grid-auto-rows: min-content; grid-auto-flow: row dense; }
   .rw-seminar .rw-slide-frame .rw-exercise.widget-vbox > * { grid-column: 1; }
@@ -59,7 +60,8 @@ main#rendered_cells .rw-seminar.rw-exercise.widget-vbox { display: flex !importa
   .rw-seminar .rw-slide-frame .rw-exercise.widget-vbox > :has(.rw-board-question) { grid-column: 1 / span 2; }
   .rw-seminar .rw-slide-frame .rw-exercise.widget-vbox > .widget-radio { grid-column: 1 / span 2; width: 100%; }
   .rw-seminar .rw-slide-frame .widget-radio-box:has(> label:nth-of-type(7)) { display: grid; grid-template-columns: 1fr 1fr; column-gap: 2.5rem; flex: 1 1 auto; }
-  .rw-seminar .rw-slide-frame .rw-exercise.widget-vbox > :nth-child(n+6) { grid-column: 2; }
+  .rw-seminar .rw-slide-frame .rw-exercise.widget-vbox > :has(.rw-poll-note) { grid-column: 2; }
+  .rw-seminar .rw-slide-frame .rw-exercise.widget-vbox > :nth-last-child(3) { grid-column: 2; }
   .rw-seminar .rw-slide-frame .rw-exercise.widget-vbox > .widget-button { justify-self: start; }
 }
 .rw-seminar .rw-seminar-keys { flex: 0 0 auto; }
