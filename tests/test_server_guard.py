@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.harness import ROOT, VoilaServer, voila_server, wait_until_rendered, watch
+from tests.harness import ALLOWED_PAGE_ERRORS, ROOT, VoilaServer, voila_server, wait_until_rendered
 from widgets.server.caching import IMMUTABLE, cache_control
 from widgets.server.guard import (
     DEFAULT_MAX_KERNELS,
@@ -99,8 +99,11 @@ def test_pages_that_never_connect_are_limited_per_address_and_the_cap_holds_for_
 def test_requests_in_flight_count_towards_the_cap() -> None:
     """Ten requests at the same moment, before any kernel has started: the cap of 4 still holds."""
     ledger = RoomLedger(Limits(max_kernels=4, max_pending_per_client=100))
-    refused = [ledger.admit(f"10.0.0.{n}", running=0, pool_ready=False).refused for n in range(10)]
-    assert refused.count(None) == 4 and set(refused[4:]) == {Refusal.FULL}
+    admissions = [ledger.admit(f"10.0.0.{n}", running=0, pool_ready=False) for n in range(10)]
+    assert [a.refused for a in admissions].count(None) == 4 and {a.refused for a in admissions[4:]} == {Refusal.FULL}
+    ledger.starting(admissions[0].ticket)  # from here the kernel manager counts that kernel: not counted twice
+    assert ledger.admit("10.0.0.99", running=1, pool_ready=False).refused is Refusal.FULL
+    assert ledger.admit("10.0.0.99", running=0, pool_ready=False).refused is None
 
 
 def test_every_kernel_whose_page_is_gone_is_culled_whatever_its_connection_count() -> None:
@@ -449,7 +452,7 @@ def _visit_bytes(page: object, url: str, *, reload: bool) -> tuple[int, int, dic
 @pytest.mark.faults
 @pytest.mark.browser
 def test_a_flood_of_plain_requests_stays_under_the_cap_and_a_browser_still_gets_a_compact_page(browser, tmp_path: Path) -> None:
-    """100 plain GETs of a dashboard from two addresses with a cap of 8: never more than 8 kernels, the rest get
+    """100 plain GETs of a dashboard from three addresses with a cap of 8: never more than 8 kernels, the rest get
     the 503 page; once the never-connected kernels are culled, Chromium opens the dashboard, it works, and its
     first visit is at most 1.5 MiB on the wire (compressed, issue 15) and a reload almost nothing (cached)."""
     cap = 8
@@ -469,16 +472,18 @@ def test_a_flood_of_plain_requests_stays_under_the_cap_and_a_browser_still_gets_
         try:
             with concurrent.futures.ThreadPoolExecutor(50) as pool:
                 answers = list(
-                    pool.map(lambda n: get(server.render_url("chime-explorer.ipynb"), source=f"127.0.0.{1 + n % 2}"), range(100))
+                    pool.map(lambda n: get(server.render_url("chime-explorer.ipynb"), source=f"127.0.0.{1 + n % 3}"), range(100))
                 )
         finally:
             stop.set()
             sampler.join()
         statuses = [status for status, _, _ in answers]
         refused = [body.decode() for status, _, body in answers if status == 503]
-        print(f"flood: {statuses.count(200)} pages, {len(refused)} refused, at most {peak[0]} kernels, "
+        full = sum("Too many pages are open" in body for body in refused)
+        print(f"flood: {statuses.count(200)} pages, {len(refused)} refused ({full} for the cap), at most {peak[0]} kernels, "
               f"memory {idle / 2**20:.0f} MiB idle, {peak_memory[0] / 2**20:.0f} MiB at the peak")  # fmt: skip
         assert peak[0] <= cap and statuses.count(200) <= cap and set(statuses) <= {200, 503}, statuses
+        assert full > 0, "the cap was never reached"
         assert len(refused) >= 100 - cap and all("Wait a minute, then reload this page" in body for body in refused)
         assert not any("Traceback" in body for body in refused)
         assert peak_memory[0] - idle < cap * 400 * 2**20  # each kernel well under 400 MiB
@@ -487,8 +492,9 @@ def test_a_flood_of_plain_requests_stays_under_the_cap_and_a_browser_still_gets_
         print(f"flood: every never-connected kernel culled {culled_after:.1f} s later")
 
         context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-        page = context.new_page()
-        seen = watch(page)
+        page = context.new_page()  # not watch(page): Playwright's routing turns the browser cache off
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
         first, requests, headers = _visit_bytes(page, server.render_url("chime-explorer.ipynb"), reload=False)
         page.get_by_role("button", name="E: Empowerment").click()
         page.get_by_text("Focusing on strengths").wait_for(timeout=30_000)
@@ -499,7 +505,8 @@ def test_a_flood_of_plain_requests_stays_under_the_cap_and_a_browser_still_gets_
     print(
         f"wire: first visit {first / 2**20:.2f} MiB in {requests} requests; reload {again / 1024:.1f} KiB in {again_requests} requests"
     )
-    assert seen.unexpected_page_errors() == [] and seen.external_requests == []
+    assert [error for error in errors if not any(allowed in error for allowed in ALLOWED_PAGE_ERRORS)] == []
+    assert all(url.startswith(server.url) or url.startswith(("data:", "blob:")) for url in headers), sorted(headers)
     scripts = {path: values for path, values in headers.items() if path.endswith(".js") and "/voila/" in path}
     assert scripts and all(values.get("content-encoding") == "gzip" for values in scripts.values()), scripts
     assert all("max-age" in values.get("cache-control", "") for values in scripts.values()), scripts

@@ -258,6 +258,12 @@ class RoomLedger:
         self._tickets[number] = _Ticket(client, needs_kernel=not pool_ready)
         return Admission(number, None)
 
+    def starting(self, ticket: int) -> None:
+        """The request ``ticket`` is starting its kernel now (from here the kernel manager counts it)."""
+        held = self._tickets.get(ticket)
+        if held is not None:
+            held.needs_kernel = False
+
     def assign(self, ticket: int, kernel_id: str, *, now: float) -> None:
         """The request ``ticket`` got kernel ``kernel_id``."""
         held = self._tickets.get(ticket)

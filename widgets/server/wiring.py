@@ -141,6 +141,7 @@ class _PageKernels:
         return getattr(self._manager, name)
 
     async def start_kernel(self, **kwargs: Any) -> str:
+        self._manager.ledger.starting(self._ticket)
         kernel_id = await self._manager.start_page_kernel(**kwargs)
         self._manager.ledger.assign(self._ticket, kernel_id, now=time.monotonic())
         return kernel_id
