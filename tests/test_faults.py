@@ -410,6 +410,7 @@ def test_a_corrupt_answers_file_is_reported_in_the_page_and_left_untouched(
     assert "cannot be read" in shown and str(path) in shown and "Traceback" not in shown
     if chapter.store is not None:  # the file opens, but one saved answer is damaged: the page names it
         assert "the saved answer to 01.11 is damaged" in shown
+        assert "cannot be read and is left out: your answer to 01.11" in page_text(panel)  # chapter 00's export says so
 
     assert path.read_bytes() == damaged, "the damaged file was changed"
     assert {p.name for p in tmp_path.iterdir()} <= {path.name, f"{path.name}-wal", f"{path.name}-shm"}

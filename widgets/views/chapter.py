@@ -17,7 +17,7 @@ from ..content.exercises import ExerciseFile, all_chapters, load_exercises
 from ..content.loading import ContentError
 from ..logic.attempts import with_tries
 from ..logic.markup import STYLE, escape, feedback_box, notice
-from ..logic.portfolio import export_markdown
+from ..logic.portfolio import damaged_rows_text, export_markdown
 from ..storage.store import (
     ENV_VAR,
     AnswerStore,
@@ -82,6 +82,9 @@ class StoragePanel:
             f"Download my answers (Markdown, {count} answer{'s' if count != 1 else ''})</a></p>",
             title="Your export is ready",
         )
+        damaged = damaged_rows_text(self.store.damaged_rows()) if self.store is not None else ""
+        if damaged:  # the export left out rows that cannot be read: say so, as chapter 09 does
+            self.link.value += notice("warning", damaged)
 
 
 class Chapter:

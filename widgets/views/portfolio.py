@@ -37,6 +37,7 @@ from ..logic.export import (
 )
 from ..logic.markup import STYLE, feedback_box, markdown, notice
 from ..logic.portfolio import (
+    MAX_IMPORT_BYTES,
     PortfolioError,
     _download_link,
     _plural,
@@ -126,6 +127,7 @@ class PortfolioView:
             accept=".md,.html", multiple=False, description="Import a log", layout=ipw.Layout(width="auto"),
             tooltip="Choose a reflective log (.md or .html) exported by this workbook",
         )  # fmt: skip
+        self.upload.add_class(f"max-file-bytes-{MAX_IMPORT_BYTES}")
         self.upload.observe(self._on_upload, names="value")
         self.confirm = ipw.Checkbox(
             value=False, description="I understand this deletes all my saved answers", indent=False
@@ -162,7 +164,8 @@ class PortfolioView:
                 ipw.HTML(
                     "<h3>Import a log</h3><p>Choose a <code>.md</code> or <code>.html</code> log exported by this "
                     "workbook, for example on another computer. Its answers are added to yours; answers you already "
-                    "have are not repeated.</p><p>Each answer is checked against its question: the option must be "
+                    "have are not repeated. "
+                    f"Files up to {MAX_IMPORT_BYTES / 1_000_000:g} MB; a larger file is refused before it is sent.</p><p>Each answer is checked against its question: the option must be "
                     "one the question has, a number must be in range, and the time it was saved must not be in the "
                     "future. An answer that fails is skipped and named; the others are added.</p><p>The file's "
                     "checksum detects damage and careless edits (a file cut short, a changed letter). It is not a "
