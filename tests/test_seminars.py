@@ -354,6 +354,17 @@ def test_choosing_another_seminar_starts_it_at_its_first_slide(deck) -> None:
     assert "Different things to measure" in deck.head.value
 
 
+def test_a_seminar_file_that_did_not_load_is_named_above_the_slides() -> None:
+    from widgets.views.seminars import SeminarDeck
+
+    deck = SeminarDeck(SEMINARS, load_polls(), problems=("data/seminars/09-x.yaml: slide '#2', field 'points': too short",))
+    try:
+        assert "Some seminars could not be loaded" in deck.message.value and "09-x.yaml" in deck.message.value
+        assert deck.position.number == 1 and deck.picker.value == "01-understanding-recovery"
+    finally:
+        deck.close()
+
+
 def test_go_to_a_missing_slide_says_so_and_stays(deck) -> None:
     deck.go_to(4)
     assert deck.position.number == 4
