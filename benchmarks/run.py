@@ -6,7 +6,8 @@ Sections: workbooks executed headless against a floor notebook; each dashboard i
 Voilà and Chromium against an empty notebook (with and without preheated
 kernels); callback latency of the heaviest views; scoring and class aggregation
 at 1,000, 10,000 and 100,000 rows; kernel memory per dashboard; 30 viewers opening
-one dashboard at once. Medians of several runs. Nothing is asserted: each target
+one dashboard at once; bytes on the wire per viewer; a room of 60 viewers voting at once
+(``--only room`` runs just those two and rewrites their sections). Medians of several runs. Nothing is asserted: each target
 is reported as met or missed. Answers and votes go to a temporary folder.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import sys
 import tempfile
 import time
@@ -33,7 +35,11 @@ TARGETS = {
     "rows_s": 1.0,
     "kernel_mib": 150.0,
     "crowd_s": 10.0,
+    "first_visit_mib": 1.5,
+    "reload_mib": 0.1,
+    "room_ready_s": 10.0,
 }
+ROOM_VIEWERS = 60
 CROWD_DASHBOARD = "chime-explorer.ipynb"
 CROWD_VIEWERS = 30
 
@@ -89,7 +95,16 @@ def workbooks_section(runs: int) -> tuple[list[str], list[bool]]:
         ok = ratio <= TARGETS["workbook"]
         if name != floor_name:
             met.append(ok)
-        rows.append([f"`{name}`", s(summary.median), s(summary.low), s(summary.high), f"{ratio:.2f}", "" if name == floor_name else verdict(ok)])
+        rows.append(
+            [
+                f"`{name}`",
+                s(summary.median),
+                s(summary.low),
+                s(summary.high),
+                f"{ratio:.2f}",
+                "" if name == floor_name else verdict(ok),
+            ]
+        )
     lines = [
         "## Workbooks, executed headless",
         "",
@@ -166,11 +181,15 @@ def rows_section(repeat: int) -> tuple[list[str], list[bool]]:
     for size, summary in scoring.items():
         ok = summary.median < TARGETS["rows_s"]
         met.append(ok)
-        rows.append([f"score QPR-15 twice and classify change, {size:,} people", ms(summary.median), ms(summary.high), verdict(ok)])
+        rows.append(
+            [f"score QPR-15 twice and classify change, {size:,} people", ms(summary.median), ms(summary.high), verdict(ok)]
+        )
     for size, (files, summary) in aggregation.items():
         ok = summary.median < TARGETS["rows_s"]
         met.append(ok)
-        rows.append([f"class board: aggregate {size:,} answers ({files:,} files)", ms(summary.median), ms(summary.high), verdict(ok)])
+        rows.append(
+            [f"class board: aggregate {size:,} answers ({files:,} files)", ms(summary.median), ms(summary.high), verdict(ok)]
+        )
     lines = [
         "## Scoring and class aggregation",
         "",
@@ -214,7 +233,9 @@ def crowd_section(viewers: int) -> tuple[list[str], list[bool]]:
         try:
             first_byte, summary = crowd(CROWD_DASHBOARD, viewers=viewers, preheat_pool=pool)
         except Exception as error:  # a viewer that never became interactive is a result, not a crash
-            rows.append([label, f"failed: {type(error).__name__}: {str(error).splitlines()[0][:120]}", "", "", "", verdict(False)])
+            rows.append(
+                [label, f"failed: {type(error).__name__}: {str(error).splitlines()[0][:120]}", "", "", "", verdict(False)]
+            )
             met.append(False)
             continue
         ok = summary.high <= TARGETS["crowd_s"]
@@ -234,12 +255,132 @@ def crowd_section(viewers: int) -> tuple[list[str], list[bool]]:
     return lines, met
 
 
+def _mib(count: int) -> str:
+    return f"{count / 2**20:.2f} MiB" if count >= 2**20 / 10 else f"{count / 1024:.0f} KiB"
+
+
+def bytes_section() -> tuple[list[str], list[bool]]:
+    from benchmarks.room import PAGE, bytes_per_viewer
+
+    rows, met = [], []
+    for label, defaults in (
+        ("the project's settings (`etc/jupyter`)", False),
+        ("Voilà's defaults (no compression, no cache rules)", True),
+    ):
+        _log(f"bytes per viewer: {label}")
+        first, again = bytes_per_viewer(defaults=defaults)
+        ok = first.http_bytes / 2**20 <= TARGETS["first_visit_mib"] and again.http_bytes / 2**20 <= TARGETS["reload_mib"]
+        if not defaults:
+            met.append(ok)
+        rows.append(
+            [label, _mib(first.http_bytes), first.requests, f"{first.compressed} of {first.requests}", _mib(again.http_bytes),
+             f"{again.from_cache} of {again.requests}", _mib(first.websocket_bytes), verdict(ok) if not defaults else ""]
+        )  # fmt: skip
+    lines = [
+        "## Bytes per viewer",
+        "",
+        f"One Chromium page (390×844) opens the students' poll page `{PAGE}` on the students' server as `tasks.py present` "
+        "starts it: a first visit with an empty cache, then the page again in the same browser profile (a reload). "
+        "Bytes are what crossed the wire as Chrome DevTools counts them (`Network.loadingFinished`'s `encodedDataLength`: "
+        "headers and bodies as sent, compressed or not); the kernel websocket's frames are counted apart. "
+        "Voilà's defaults are the same settings without compression and without the room guard's cache rules. "
+        f"Target with the project's settings: ≤ {TARGETS['first_visit_mib']} MiB per first visit and ≤ "
+        f"{TARGETS['reload_mib'] * 1024:.0f} KiB per reload (the page itself carries its kernel's id, so it is never cached).",
+        "",
+        *table(
+            [
+                "settings",
+                "first visit",
+                "requests",
+                "compressed",
+                "reload",
+                "reload from cache",
+                "websocket (first visit)",
+                "target",
+            ],
+            rows,
+        ),
+    ]
+    return lines, met
+
+
+def room_section(viewers: int) -> tuple[list[str], list[bool]]:
+    from benchmarks.room import POLL_ID, room
+
+    _log(f"room: {viewers} viewers vote at once ({viewers - 1} simulated, one Chromium)")
+    result = room(viewers)
+    everyone = [*result.simulated, result.browser]
+    ready = result.ready
+    saved = [v.saved for v in everyone if v.saved is not None]
+    on_time = sum(1 for v in everyone if v.ready is not None and v.ready <= TARGETS["room_ready_s"])
+    counted_ok = result.votes_counted == viewers
+    ok = on_time == viewers and counted_ok
+    server_before, kernels_before, count_before = result.memory_before
+    server_after, kernels_after, count_after = result.memory_after
+    browser = result.browser
+    rows = [
+        ["viewers whose Vote button was ready within 10 s", f"{on_time} of {viewers}"],
+        ["Vote button ready: fastest, median, 95th percentile, slowest",
+         f"{s(ready.low)}, {s(ready.median)}, {s(ready.p95)}, {s(ready.high)}" if ready.values else "none ready"],
+        ["vote saved (the page said so): median, slowest", f"{s(sorted(saved)[len(saved) // 2])}, {s(max(saved))}" if saved else "none saved"],
+        ["the Chromium page under that load: Vote ready, vote saved",
+         f"{s(browser.ready)}, {s(browser.saved)}" if browser.ready and browser.saved else f"failed: {browser.error}"],
+        ["votes counted in the class store", f"{result.votes_counted} of {viewers}"],
+        ["viewers that failed", f"{len(result.failures)}" + (f" (first: {result.failures[0]})" if result.failures else "")],
+        ["Voilà server, resident memory: before, after", f"{server_before:.0f} MiB, {server_after:.0f} MiB"],
+        ["its kernels, resident memory: before, after",
+         f"{kernels_before:,.0f} MiB in {count_before}, {kernels_after:,.0f} MiB in {count_after} ({kernels_after / max(count_after, 1):.0f} MiB each)"],
+        ["preheating the pool before the room arrived", s(result.pool_fill_s)],
+        ["target: every Vote button ready within 10 s and every vote counted", verdict(ok)],
+    ]  # fmt: skip
+    lines = [
+        f"## A room of {viewers} viewers voting at once",
+        "",
+        f"The students' server as `tasks.py present --students={viewers + 1}` starts it (the poll page's pool has one "
+        "kernel more than the room because the script first loads the page once to learn which files it fetches), with "
+        f"the poll `{POLL_ID}` open. {viewers - 1} simulated viewers do what Voilà's page does, all at the same moment, "
+        "each from its own address (127.0.x.y, as each student's device has its own): request the page and the "
+        f"{result.page_files} scripts and styles it loads (compressed when the server offers), open the kernel's websocket, ask for the "
+        "widgets' state, send the browser's voter id as the page's script does, choose an option and press Vote. One real "
+        "Chromium page (a 390 px phone) does the same under that load. Times are from each viewer's request. The "
+        "simulated viewers do not run the page's scripts: in a class each device does that work, and the 30-viewer table "
+        "above shows what 30 browsers on this one machine cost. The machine has 2 CPUs shared with other work: one run, read "
+        "the ratios rather than the last decimal.",
+        "",
+        *table(["measure", "result"], rows),
+    ]
+    return lines, [ok]
+
+
+ROOM_HEADINGS = ("## Bytes per viewer", "## A room of ")
+
+
+def splice_room(text: str, sections: list[str], summary: list[str], when: str) -> str:
+    """``BENCHMARKS.md`` with its room sections and summary lines replaced (``--only room``), the rest kept."""
+    parts = re.split(r"(?m)^(?=## )", text)
+    kept = [part for part in parts if not part.startswith(ROOM_HEADINGS)]
+    history = next((i for i, part in enumerate(kept) if part.startswith("## What profiling changed")), len(kept))
+    new = [section.rstrip("\n") + "\n\n" for section in sections]
+    kept = kept[:history] + new + kept[history:]
+    out = "".join(kept)
+    out = re.sub(r"(?m)^- (Bytes per viewer|A room of \d+ viewers): .*\n", "", out)
+    out = re.sub(r"(?m)^(- Viewers at once: .*\n)", lambda m: m.group(1) + "".join(line + "\n" for line in summary), out, count=1)
+    if not any(line in out for line in summary):
+        out = out.replace("## Summary\n\n", "## Summary\n\n" + "".join(line + "\n" for line in summary), 1)
+    out = re.sub(r"(?m)^The room sections were rewritten .*\n\n", "", out)
+    note = f"The room sections were rewritten by `python3 tasks.py bench --only room` on {when} UTC; the others are from the run above.\n\n"
+    return out.replace("## Machine", note + "## Machine", 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="timed runs per page or notebook (after a warm-up)")
     parser.add_argument("--repeat", type=int, default=7, help="repeats for in-process batch timings")
     parser.add_argument("--quick", action="store_true", help="one run each and 10 viewers: a smoke test, not a report")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument(
+        "--only", choices=["room"], help="only the room: bytes per viewer and 60 viewers voting (rewrites those sections)"
+    )
     options = parser.parse_args()
     runs, repeat, viewers = (1, 2, 10) if options.quick else (options.runs, options.repeat, CROWD_VIEWERS)
     scratch = Path(tempfile.mkdtemp(prefix="workbook-bench-"))
@@ -247,6 +388,20 @@ def main() -> None:
     os.environ["RECOVERY_CLASS_DB"] = str(scratch / "class.sqlite3")
     os.environ.setdefault("RECOVERY_LECTURER_CODE", "benchmark")
     started = time.perf_counter()
+    room_viewers = 10 if options.quick else ROOM_VIEWERS
+    if options.only == "room":
+        names = ["Bytes per viewer", f"A room of {room_viewers} viewers"]
+        built = [bytes_section(), room_section(room_viewers)]
+        summary = [
+            f"- {name}: {sum(met)} of {len(met)} targets met" + ("" if all(met) else " (see below)")
+            for name, (_lines, met) in zip(names, built, strict=True)
+        ]
+        text = options.output.read_text() if options.output.exists() else "# Benchmarks\n\n## Machine\n\n## Summary\n\n"
+        options.output.write_text(
+            splice_room(text, ["\n".join(lines) for lines, _met in built], summary, f"{datetime.now(UTC):%Y-%m-%d %H:%M}")
+        )
+        _log(f"wrote the room sections of {options.output}")
+        return
     sections, outcomes = [], []
     for build in (
         lambda: rows_section(repeat),
@@ -255,11 +410,14 @@ def main() -> None:
         lambda: dashboards_section(runs),
         memory_section,
         lambda: crowd_section(viewers),
+        bytes_section,
+        lambda: room_section(room_viewers),
     ):
         lines, met = build()
         sections.append("\n".join(lines))
         outcomes.append(met)
-    names = ["Scoring and aggregation", "Callbacks", "Workbooks", "Dashboards", "Kernel memory", "Viewers at once"]
+    names = ["Scoring and aggregation", "Callbacks", "Workbooks", "Dashboards", "Kernel memory", "Viewers at once", "Bytes per viewer",
+             f"A room of {room_viewers} viewers"]  # fmt: skip
     summary = [
         f"- {name}: {sum(met)} of {len(met)} targets met" + ("" if all(met) else " (see below)")
         for name, met in zip(names, outcomes, strict=True)

@@ -291,3 +291,25 @@ def test_join_screen_shows_the_address_large_and_its_qr_code_opens_the_poll_page
         assert page.url.endswith("/voila/render/class-poll.ipynb")
     finally:
         page.close()
+
+
+# --------------------------------------------------------------------------- the room's benchmark report
+
+
+def test_bench_only_room_rewrites_the_room_sections_and_keeps_the_rest() -> None:
+    from benchmarks.run import splice_room
+
+    text = (
+        "# Benchmarks\n\nWritten by bench.\n\n## Machine\n\n- a machine\n\n## Summary\n\n- Viewers at once: 0 of 2 targets met\n\n"
+        "## 30 viewers at once\n\ncrowd table\n\n## What profiling changed\n\nhistory\n"
+    )
+    once = splice_room(text, ["## Bytes per viewer\n\nold bytes", "## A room of 60 viewers voting at once\n\nold room"],
+                       ["- Bytes per viewer: 0 of 1 targets met"], "2026-12-06 19:00")  # fmt: skip
+    twice = splice_room(once, ["## Bytes per viewer\n\nnew bytes", "## A room of 60 viewers voting at once\n\nnew room"],
+                        ["- Bytes per viewer: 1 of 1 targets met"], "2026-12-06 20:00")  # fmt: skip
+    headings = [line for line in twice.splitlines() if line.startswith("## ")]
+    assert headings == ["## Machine", "## Summary", "## 30 viewers at once", "## Bytes per viewer",
+                        "## A room of 60 viewers voting at once", "## What profiling changed"]  # fmt: skip
+    assert "new bytes" in twice and "old bytes" not in twice and "crowd table" in twice and "history" in twice
+    assert twice.count("- Bytes per viewer:") == 1 and "- Bytes per viewer: 1 of 1 targets met" in twice
+    assert twice.count("rewritten by `python3 tasks.py bench --only room`") == 1 and "2026-12-06 20:00" in twice
