@@ -262,7 +262,10 @@ def get(
         connection.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers or {})
         response = connection.getresponse()
         body = response.read()
-        return response.status, {key.lower(): value for key, value in response.getheaders()}, body
+        headers: dict[str, str] = {}
+        for key, value in response.getheaders():  # a repeated header (Set-Cookie) is kept whole, one per line
+            headers[key.lower()] = f"{headers[key.lower()]}\n{value}" if key.lower() in headers else value
+        return response.status, headers, body
     finally:
         connection.close()
 
@@ -422,6 +425,39 @@ def test_pages_left_out_of_recovery_pages_are_refused_and_not_listed(tmp_path: P
         assert status == 200 and b"poll" in body
 
 
+@pytest.mark.faults
+def test_a_page_closed_in_the_browser_shuts_its_kernel_down_at_once(tmp_path: Path) -> None:
+    """Voilà's page sends a beacon with the page's _xsrf cookie when it closes; Voilà never set that cookie (403)."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    _notebook(folder, "slider.ipynb", SLIDER)
+    with guarded_server(tmp_path, folder) as server:
+        status, headers, page = get(server.render_url("slider.ipynb"))
+        kernel = kernel_id_in(page)
+        cookie = re.search(r"_xsrf=([^;]+)", headers.get("set-cookie", ""))
+        assert status == 200 and cookie, f"the page sets no _xsrf cookie: {headers.get('set-cookie')}"
+        assert len(kernels_of(server)) == 1
+        import http.client
+
+        host, port = server.url.rsplit("/", 1)[1].split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        body = f"_xsrf={cookie.group(1)}"
+        connection.request(
+            "POST",
+            f"/voila/api/shutdown/{kernel}",
+            body=body,
+            headers={
+                "Cookie": f"_xsrf={cookie.group(1)}",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": server.url,
+            },
+        )
+        answer = connection.getresponse()
+        connection.close()
+        assert answer.status == 204, answer.status
+        assert wait_for_no_kernels(server, timeout=10) < 10
+
+
 # ------------------------------------------------------------------ the flood, and what a browser downloads
 
 
@@ -521,6 +557,8 @@ def test_the_settings_turn_compression_and_the_guard_on() -> None:
     assert settings["Voila"]["identity_provider_class"] == "widgets.server.wiring.GuardedIdentityProvider"
     assert settings["VoilaConfiguration"]["multi_kernel_manager_class"] == "widgets.server.wiring.GuardedKernelManager"
     assert settings["VoilaConfiguration"]["show_tracebacks"] is False
+    lab = json.loads((ROOT / "etc" / "jupyter" / "jupyter_server_config.json").read_text())
+    assert lab["ServerApp"]["tornado_settings"]["compress_response"] is True  # JupyterLab applies it itself
 
 
 @pytest.mark.faults
