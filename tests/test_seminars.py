@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests import test_content_sources as sources
 from widgets.content.polls import load_polls
@@ -226,6 +228,18 @@ def test_the_counter_and_the_ends() -> None:
 @pytest.mark.parametrize(("index", "delta", "expected"), [(0, -1, 0), (0, 1, 1), (8, 1, 8), (4, -10, 0), (4, 10, 8), (3, 0, 3)])
 def test_step_stops_at_the_first_and_last_slide(index: int, delta: int, expected: int) -> None:
     assert step(Position(index, 9), delta) == Position(expected, 9)
+
+
+@given(total=st.integers(1, 40), moves=st.lists(st.integers(-50, 50), max_size=30))
+def test_any_run_of_steps_stays_on_a_slide_and_lands_where_the_sum_clamped_says(total: int, moves: list[int]) -> None:
+    here = Position(0, total)
+    for delta in moves:
+        here = step(here, delta)
+        assert 0 <= here.index < total and here.counter == f"{here.index + 1} of {total}"
+    expected = 0
+    for delta in moves:
+        expected = min(max(expected + delta, 0), total - 1)
+    assert here.index == expected
 
 
 def test_go_to_a_slide_the_seminar_does_not_have_is_refused_in_words() -> None:
