@@ -108,22 +108,54 @@ def students_server(students: int, *, defaults: bool = False, open_poll: bool = 
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def wait_for_pool(served: Served, size: int, timeout_s: float = 900) -> float:
-    """Seconds until Voilà says the poll page's pool holds ``size`` kernels."""
+def _kernels(served: Served) -> list[psutil.Process]:
+    """The server's kernels now running (a kernel that is just ending is left out)."""
+    found = []
+    for child in psutil.Process(served.process.pid).children(recursive=True):
+        try:
+            if "ipykernel" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:
+            continue
+    return found
+
+
+def wait_for_pool(served: Served, size: int, timeout_s: float = 1200) -> float:
+    """Seconds until the poll page's pool holds ``size`` kernels that have run the page and gone quiet.
+
+    Voilà says the pool is filled as soon as it has asked for the kernels; they then start and run
+    the notebook, all at once. The room arrives after that: when the kernels together use less than
+    a tenth of a CPU over 5 seconds.
+    """
     started = time.monotonic()
     pattern = f"Kernel pool of {PAGE} is filled with {size} kernel"
-    while pattern not in served.log.read_text(errors="replace"):
+    while True:
         if served.process.poll() is not None or time.monotonic() - started > timeout_s:
             raise RuntimeError(f"the pool of {size} kernels did not fill:\n{served.log.read_text(errors='replace')[-3000:]}")
-        time.sleep(1)
-    return time.monotonic() - started
+        kernels = _kernels(served)
+        if pattern in served.log.read_text(errors="replace") and len(kernels) >= size:
+            try:
+                before = sum(sum(k.cpu_times()[:2]) for k in kernels)
+                time.sleep(5)
+                used = sum(sum(k.cpu_times()[:2]) for k in kernels) - before
+            except psutil.Error:
+                continue
+            if used < 0.5:
+                return time.monotonic() - started
+        else:
+            time.sleep(1)
 
 
 def server_memory(served: Served) -> tuple[float, float, int]:
     """Resident memory (MiB) of the Voilà server and of its kernels, and how many kernels run."""
     server = psutil.Process(served.process.pid)
-    kernels = [child for child in server.children(recursive=True) if "ipykernel" in " ".join(child.cmdline())]
-    return server.memory_info().rss / 2**20, sum(k.memory_info().rss for k in kernels) / 2**20, len(kernels)
+    memory = []
+    for kernel in _kernels(served):
+        try:
+            memory.append(kernel.memory_info().rss)
+        except psutil.Error:
+            continue
+    return server.memory_info().rss / 2**20, sum(memory) / 2**20, len(memory)
 
 
 # --------------------------------------------------------------------------- bytes per viewer

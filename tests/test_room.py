@@ -60,6 +60,7 @@ def test_a_missing_or_unusable_address_is_explained_not_shown(value: str, expect
     assert address.url is None and expected in (address.problem or "")
     html = join_html(address)
     assert "<img" not in html and expected.split()[0] in html
+    assert "column-count: 1" in html  # one block across the projector, not the template's two reading columns
 
 
 def test_a_loopback_address_is_shown_with_a_caution() -> None:

@@ -143,7 +143,7 @@ def _box(message: str) -> str:
 def join_html(address: JoinAddress) -> str:
     """The join screen: the students' address in very large type and its QR code, or what to do when there is none."""
     if address.url is None:
-        return _box(address.problem or _NOT_SET)
+        return _JOIN_CSS + _box(address.problem or _NOT_SET)
     url = escape(address.url)
     caution = _box(address.caution) if address.caution else ""
     return (
