@@ -460,6 +460,46 @@ def test_a_page_closed_in_the_browser_shuts_its_kernel_down_at_once(tmp_path: Pa
         assert wait_for_no_kernels(server, timeout=10) < 10
 
 
+@pytest.mark.faults
+def test_preheated_kernels_count_towards_the_cap_as_present_runs_them(tmp_path: Path) -> None:
+    """``present`` preheats a kernel per page: with a cap of 3 and two pages, a burst of requests never
+    makes more than 3 kernels; a page taken from the pool is served, and its refill waits for room."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for name in ("one.ipynb", "two.ipynb"):
+        _notebook(folder, name, "print('ready')")
+    with guarded_server(
+        tmp_path, folder, env={"RECOVERY_MAX_KERNELS": "3"}, extra=["--preheat_kernel=True", "--pool_size=1"]
+    ) as server:
+        deadline = time.monotonic() + 60
+        while len(kernels_of(server)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.3)
+        peak, stop = [0], threading.Event()
+
+        def sample() -> None:
+            while not stop.is_set():
+                peak[0] = max(peak[0], len(kernels_of(server)))
+                time.sleep(0.1)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        try:
+            with concurrent.futures.ThreadPoolExecutor(8) as pool:
+                statuses = [
+                    status
+                    for status, _, _ in pool.map(
+                        lambda n: get(server.render_url(("one.ipynb", "two.ipynb")[n % 2]), source=f"127.0.0.{1 + n % 4}"),
+                        range(8),
+                    )
+                ]
+            time.sleep(3)  # the pool's refills (after Voilà's 1 s delay) wait for room
+        finally:
+            stop.set()
+            sampler.join()
+        assert peak[0] <= 3, peak
+        assert statuses.count(200) >= 2 and set(statuses) <= {200, 503}, statuses
+
+
 # ------------------------------------------------------------------ the flood, and what a browser downloads
 
 
