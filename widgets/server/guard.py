@@ -62,8 +62,13 @@ DEFAULT_MAX_KERNELS = 40
 """About 3.5 to 7 GiB of kernels (85-170 MiB each): what a lecturer's laptop with 8 GiB can spare."""
 CONNECT_GRACE = 90.0
 """Seconds a page's kernel may wait for its browser to open the websocket (a browser takes a few)."""
-DISCONNECT_GRACE = 60.0
-"""Seconds a kernel is kept after its page's last websocket closed (time for a dropped connection to come back)."""
+DISCONNECT_GRACE = 300.0
+"""Seconds a kernel is kept after its page's last websocket closed: time for a dropped connection to come back.
+
+Five minutes, because a phone drops a page's connection when its student switches app or the screen
+locks, and a page whose kernel was culled must be reloaded. A page closed in a browser stops its
+kernel at once (the page's shutdown request), so this only holds kernels of pages that vanished.
+"""
 MAX_KERNELS_CEILING = 10_000
 _PAGE_NAME = re.compile(r"[^/\\]+\.ipynb")
 

@@ -59,8 +59,9 @@ def refused_page(reason: Refusal, limits: Limits) -> str:
         )
         lecturer = (
             f"<p>This server runs at most <strong>{limits.max_kernels}</strong> pages at once "
-            f"(<code>RECOVERY_MAX_KERNELS={limits.max_kernels}</code>). A closed page frees its place within about "
-            f"{int(limits.disconnect_grace) + 30} seconds. If the room needs more and the computer has the memory "
+            f"(<code>RECOVERY_MAX_KERNELS={limits.max_kernels}</code>). A page closed in its browser frees its place at "
+            "once; a page that vanished (a phone asleep, a lost connection) within about "
+            f"{round((limits.disconnect_grace + 30) / 60)} minutes. If the room needs more and the computer has the memory "
             "(about 100 MiB a page), stop the server and start it again with a larger <code>RECOVERY_MAX_KERNELS</code> "
             "(or a larger <code>--students</code>).</p>"
         )
