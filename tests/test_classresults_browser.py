@@ -44,8 +44,7 @@ def template_includes_the_script() -> bool:
 def open_board(browser: object, server: VoilaServer) -> tuple[object, PageWatch, list[int]]:
     """The board at projector size; returns the page, what it requested and the size of every websocket frame it sent."""
     page = browser.new_page(viewport={"width": PROJECTOR[0], "height": PROJECTOR[1]})  # type: ignore[attr-defined]
-    if not template_includes_the_script():  # until the template carries it (requests-H4.md), as the template will
-        page.add_init_script(path=str(SCRIPT))
+    assert template_includes_the_script(), "the workbook template must include upload-limit.js (the projector extends it)"
     sent: list[int] = []
     page.on("websocket", lambda socket: socket.on("framesent", lambda payload: sent.append(len(payload))))
     seen = watch(page)
