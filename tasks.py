@@ -104,6 +104,8 @@ LECTURER_KERNELS = 20
 DEFAULT_ROOM = 30
 """Students assumed when ``present`` is not told ``--students=N`` (it sizes the kernel cap, not the preheating)."""
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+KERNEL_MIB = 126
+"""Resident memory of one poll-page kernel (BENCHMARKS.md, the room of 60)."""
 
 
 def kernel_cap(students: int) -> int:
@@ -349,8 +351,8 @@ def present(rest: list[str]) -> int:
     students = room.students or DEFAULT_ROOM
     preheat = room.students or 2
     print(
-        f"Students' server: at most {kernel_cap(students)} kernels (about {kernel_cap(students) * 85 // 1024 + 1} GiB at most), "
-        f"{preheat} preheated for the poll page (about {preheat * 85} MiB); give it a minute before the room arrives.",
+        f"Students' server: at most {kernel_cap(students)} kernels (about {kernel_cap(students) * KERNEL_MIB / 1024:.1f} GiB at most), "
+        f"{preheat} preheated for the poll page (about {preheat * KERNEL_MIB / 1024:.1f} GiB); give it a minute before the room arrives.",
         flush=True,
     )
     if room.public:

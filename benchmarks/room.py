@@ -253,6 +253,12 @@ class Visit:
     saved: float | None = None
     error: str | None = None
     page_bytes: int = 0
+    page: float | None = None
+    """Seconds until the page's HTML had arrived."""
+    files: float | None = None
+    """Seconds until the page's scripts and styles had arrived too."""
+    state: float | None = None
+    """Seconds until the kernel had sent the widgets' state over the websocket."""
 
 
 async def simulated_viewer(base: str, address: str, files: list[str], start: asyncio.Event, timeout_s: float) -> Visit:
@@ -271,15 +277,18 @@ async def simulated_viewer(base: str, address: str, files: list[str], start: asy
         )  # fmt: skip
         html = page.body.decode()
         visit.page_bytes = len(page.body)
+        visit.page = time.perf_counter() - began
         found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html)
         if not found:
             visit.error = f"no kernel id in the page (HTTP {page.code})"
             return visit
         kernel = found.group(1)
         for url in files:  # the page's scripts and styles, fetched as a first-time browser does (compressed when offered)
-            await client.fetch(
-                HTTPRequest(url, network_interface=address, request_timeout=timeout_s, headers={"Accept-Encoding": "gzip"})
-            )
+            await client.fetch(  # a device unpacks its own files: that work is kept off this machine
+                HTTPRequest(url, network_interface=address, request_timeout=timeout_s, headers={"Accept-Encoding": "gzip"},
+                            decompress_response=False)
+            )  # fmt: skip
+        visit.files = time.perf_counter() - began
         session = uuid.uuid4().hex
         socket = await websocket_connect(
             HTTPRequest(f"{base.replace('http', 'ws', 1)}/api/kernels/{kernel}/channels?session_id={session}", network_interface=address,
@@ -310,6 +319,7 @@ async def simulated_viewer(base: str, address: str, files: list[str], start: asy
                 continue
             data = message["content"].get("data", {})
             if data.get("method") == "update_states":
+                visit.state = time.perf_counter() - began
                 models = {model_id: dict(model["state"]) | {"_name": model["model_name"]} for model, model_id in
                           ((m, i) for i, m in data["states"].items())}  # fmt: skip
                 browser_ids = [i for i, state in models.items() if "browser_id" in state]
@@ -381,6 +391,9 @@ class RoomResult:
     memory_before: tuple[float, float, int]
     memory_after: tuple[float, float, int]
     page_files: int
+    cpu: dict[str, float] = field(default_factory=dict)
+    """CPU-seconds used while the room arrived and voted: the Voilà server, its kernels, the simulated viewers' process."""
+    wall: float = 0.0
 
     @property
     def ready(self) -> Summary:
@@ -429,7 +442,22 @@ def room(viewers: int = 60, timeout_s: float = 120) -> RoomResult:
             start.set()
             return list(await asyncio.gather(*simulated)), await real
 
+        server = psutil.Process(served.process.pid)
+        kernels = _kernels(served)
+        me = psutil.Process()
+
+        def cpu() -> dict[str, float]:
+            used = {"server": sum(server.cpu_times()[:2]), "viewers": sum(me.cpu_times()[:2]), "kernels": 0.0}
+            for kernel in kernels:
+                try:
+                    used["kernels"] += sum(kernel.cpu_times()[:2])
+                except psutil.Error:
+                    continue
+            return used
+
+        cpu_before, wall_before = cpu(), time.perf_counter()
         simulated, browser = asyncio.run(everyone())
+        cpu_after, wall = cpu(), time.perf_counter() - wall_before
         time.sleep(3)
         after = server_memory(served)
         from widgets.storage.classstore import ClassStore
@@ -437,7 +465,8 @@ def room(viewers: int = 60, timeout_s: float = 120) -> RoomResult:
         store = ClassStore(f"sqlite:///{served.class_db}", lecturer_code=CODE)
         _state, counts = store.tally(POLL_ID)
         store.close()
-    return RoomResult(viewers, simulated, browser, sum(counts.values()), pool_fill, before, after, len(files))
+    used = {kind: cpu_after[kind] - cpu_before[kind] for kind in cpu_before}
+    return RoomResult(viewers, simulated, browser, sum(counts.values()), pool_fill, before, after, len(files), used, wall)
 
 
 def main() -> None:

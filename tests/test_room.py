@@ -314,3 +314,7 @@ def test_bench_only_room_rewrites_the_room_sections_and_keeps_the_rest() -> None
     assert "new bytes" in twice and "old bytes" not in twice and "crowd table" in twice and "history" in twice
     assert twice.count("- Bytes per viewer:") == 1 and "- Bytes per viewer: 1 of 1 targets met" in twice
     assert twice.count("rewritten by `python3 tasks.py bench --only room`") == 1 and "2026-12-06 20:00" in twice
+    closed = splice_room(
+        twice, [], ["- Bytes per viewer: 1 of 1 targets met"], "2026-12-06 21:00", "## What profiling changed\n\nnew history\n"
+    )
+    assert closed.endswith("## What profiling changed\n\nnew history\n") and "\nhistory\n" not in closed
