@@ -261,9 +261,9 @@ def voila_with_home(home: str, args: list[str]) -> None:
     """
     from tornado.routing import HostMatches, Rule
     from tornado.web import RedirectHandler, _ApplicationRouter
-    from voila.app import Voila
+    from voila.app import Voila as PlainVoila
 
-    class HomeVoila(Voila):  # type: ignore[misc]
+    class Voila(PlainVoila):  # type: ignore[misc]  # the same name, so its log lines read as Voila's
         def init_handlers(self) -> list[object]:
             handlers: list[object] = super().init_handlers()
             target = f"{self.server_url.rstrip('/')}/voila/render/{home}"
@@ -271,7 +271,7 @@ def voila_with_home(home: str, args: list[str]) -> None:
             self.app.default_router.rules.insert(0, Rule(HostMatches(".*$"), _ApplicationRouter(self.app, home_route)))
             return handlers
 
-    HomeVoila.launch_instance(argv=args)
+    Voila.launch_instance(argv=args)
 
 
 def postgres_driver(env: dict[str, str]) -> str | None:

@@ -119,7 +119,7 @@ def test_present_serves_students_and_lecturer_apart(tmp_path: Path) -> None:
     assert "--Voila.ip=0.0.0.0" in student_command and "--port=9001" in student_command
     assert "--Voila.ip=127.0.0.1" in lecturer_command and "--port=9000" in lecturer_command
     assert student_env["RECOVERY_PAGES"].split(",") == list(tasks.STUDENT_PAGES)
-    assert not {"class-poll-board.ipynb", "class-results.ipynb", "join.ipynb"} & set(tasks.STUDENT_PAGES)
+    assert not set(LECTURER_ONLY) & set(tasks.STUDENT_PAGES)
     assert student_env["RECOVERY_MAX_KERNELS"] == str(tasks.kernel_cap(30)) == "45"
     assert "RECOVERY_LECTURER_CODE" not in student_env and "RECOVERY_STUDENT_URL" not in student_env
     assert lecturer_env["RECOVERY_LECTURER_CODE"] == "a-secret-code" and "RECOVERY_PAGES" not in lecturer_env
@@ -228,7 +228,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-LECTURER_ONLY = ("class-poll-board.ipynb", "class-results.ipynb", "join.ipynb")
+LECTURER_ONLY = ("class-poll-board.ipynb", "class-results.ipynb", "join.ipynb", "seminar.ipynb")
 
 
 @pytest.mark.browser
