@@ -204,8 +204,8 @@ def _record(page: object) -> Wire:
     return wire
 
 
-def _settle(page: object) -> None:
-    page.wait_for_function("document.querySelectorAll('.rw-exercise').length >= 1", timeout=120_000)  # type: ignore[attr-defined]
+def _settle(page: object, timeout_ms: float = 120_000) -> None:
+    page.wait_for_function("document.querySelectorAll('.rw-exercise').length >= 1", timeout=timeout_ms)  # type: ignore[attr-defined]
     page.wait_for_load_state("networkidle", timeout=60_000)  # type: ignore[attr-defined]
     page.wait_for_timeout(2000)  # type: ignore[attr-defined]
 
@@ -355,13 +355,20 @@ async def simulated_viewer(base: str, address: str, files: list[str], start: asy
     return visit
 
 
-async def chromium_viewer(base: str, start: asyncio.Event, timeout_s: float) -> Visit:
+async def chromium_viewer(base: str, start: asyncio.Event, timeout_s: float, *, warm: bool = False) -> Visit:
+    """A real phone-sized Chromium page; ``warm``: its profile has opened the page once before (its files are cached)."""
     from playwright.async_api import async_playwright
 
     visit = Visit()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = await browser.new_page(viewport={"width": 390, "height": 844})
+        context = await browser.new_context(viewport={"width": 390, "height": 844})
+        if warm:
+            earlier = await context.new_page()
+            await earlier.goto(f"{base}/voila/render/{PAGE}", timeout=timeout_s * 1000)
+            await earlier.wait_for_function("document.querySelectorAll('.rw-exercise').length >= 1", timeout=timeout_s * 1000)
+            await earlier.close()
+        page = await context.new_page()
         await start.wait()
         began = time.perf_counter()
         try:
@@ -416,17 +423,21 @@ def _page_files(base: str) -> list[str]:
             "request",
             lambda request: urls.append(request.url) if request.resource_type in ("script", "stylesheet", "font") else None,
         )
-        page.goto(f"{base}/voila/render/{PAGE}")
-        _settle(page)
+        page.goto(f"{base}/voila/render/{PAGE}", timeout=600_000)
+        _settle(page, 600_000)  # the first page of a freshly filled pool may wait for its kernel to finish the notebook
         browser.close()
     host = urlparse(base).netloc
     return sorted({urljoin(base, url) for url in urls if urlparse(url).netloc == host})
 
 
-def room(viewers: int = 60, timeout_s: float = 120) -> RoomResult:
-    """``viewers - 1`` simulated viewers and one Chromium page vote at once on the students' server."""
-    with students_server(viewers + 1, open_poll=True) as served:
-        pool_fill = wait_for_pool(served, viewers + 1)
+def room(viewers: int = 60, timeout_s: float = 120, *, cached: bool = False) -> RoomResult:
+    """``viewers - 1`` simulated viewers and one Chromium page vote at once on the students' server.
+
+    ``cached``: the devices have the page's files already (they opened it before), so they fetch only the page.
+    """
+    extra = 2 if cached else 1  # the page is opened once to learn its files (and once more by a warm Chromium)
+    with students_server(viewers + extra, open_poll=True) as served:
+        pool_fill = wait_for_pool(served, viewers + extra)
         files = _page_files(served.base)  # uses one preheated kernel: the pool holds one more than the room
         time.sleep(3)
         before = server_memory(served)
@@ -434,11 +445,15 @@ def room(viewers: int = 60, timeout_s: float = 120) -> RoomResult:
         async def everyone() -> tuple[list[Visit], Visit]:
             start = asyncio.Event()
             simulated = [
-                asyncio.create_task(simulated_viewer(served.base, f"127.0.{1 + i // 250}.{2 + i % 250}", files, start, timeout_s))
+                asyncio.create_task(
+                    simulated_viewer(
+                        served.base, f"127.0.{1 + i // 250}.{2 + i % 250}", [] if cached else files, start, timeout_s
+                    )
+                )
                 for i in range(viewers - 1)
             ]
-            real = asyncio.create_task(chromium_viewer(served.base, start, timeout_s))
-            await asyncio.sleep(3)  # Chromium is up
+            real = asyncio.create_task(chromium_viewer(served.base, start, timeout_s, warm=cached))
+            await asyncio.sleep(20 if cached else 3)  # Chromium is up (and has opened the page once)
             start.set()
             return list(await asyncio.gather(*simulated)), await real
 
