@@ -280,7 +280,8 @@ async def simulated_viewer(base: str, address: str, files: list[str], start: asy
         visit.page = time.perf_counter() - began
         found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html)
         if not found:
-            visit.error = f"no kernel id in the page (HTTP {page.code})"
+            said = re.sub(r"<[^>]+>|\s+", " ", re.search(r"(?s)<body.*", html).group(0) if "<body" in html else html)
+            visit.error = f"no kernel id in the page (HTTP {page.code}; it says: {said.strip()[:160]!r})"
             return visit
         kernel = found.group(1)
         for url in files:  # the page's scripts and styles, fetched as a first-time browser does (compressed when offered)
