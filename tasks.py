@@ -376,6 +376,7 @@ def present(rest: list[str]) -> int:
             print(f"\n    Students open:        {room.address()}   (the poll page; the join screen shows it with a QR code)")
             print(f"    You open (this computer only): {room.lecturer_url()}   (the join screen)")
             print(f"                                   {room.lecturer_url('class-poll-board.ipynb')}   (the poll board)")
+            print(f"                                   {room.lecturer_url('seminar.ipynb')}   (the seminar slides)")
             print(f"                                   http://127.0.0.1:{room.port}/   (every dashboard)\n", flush=True)
             step("Press Ctrl+C to stop both servers after the seminar.")
         while all(p.poll() is None for p in processes.values()):
