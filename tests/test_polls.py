@@ -218,7 +218,13 @@ def test_a_vote_is_not_sent_before_the_browser_id_so_a_reload_always_shows_it(cl
         assert again.choice.value == "chime-hope" and "Your vote: <strong>Hope and optimism" in again.status.value
 
 
-def test_a_browser_that_never_sends_an_id_can_still_vote_after_a_few_refreshes(class_store: ClassStore) -> None:
+@pytest.fixture
+def page_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A browser has the page open: it opened the widget control comm to fetch the widgets (ipywidgets keeps it)."""
+    monkeypatch.setattr(ipw.Widget, "_control_comm", object())
+
+
+def test_a_browser_that_never_sends_an_id_can_still_vote_after_a_few_refreshes(class_store: ClassStore, page_open: None) -> None:
     poll = load_polls()["chime-hardest"]
     class_store.set_open(poll.id, True, code=CODE)
     page = PollView(poll, poll_options(poll, load_frameworks()), class_store, identity=VoterIdentity())
@@ -228,6 +234,32 @@ def test_a_browser_that_never_sends_an_id_can_still_vote_after_a_few_refreshes(c
     page.choice.value = "chime-meaning"
     page.cast()
     assert class_store.tally(poll.id)[1] == {"chime-meaning": 1}
+
+
+def test_a_preheated_page_waits_for_the_browser_id_however_long_it_ticks(class_store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, a kernel preheated by Voila (no browser yet) settled on its own id after about 6 s; the student's
+    browser id was then ignored, so after a reload the page did not show the vote and the student could vote twice."""
+    poll = load_polls()["chime-hardest"]
+    options = poll_options(poll, load_frameworks())
+    class_store.set_open(poll.id, True, code=CODE)
+    monkeypatch.setattr(ipw.Widget, "_control_comm", None)  # in the pool: no page has asked for the widgets yet
+    identity = VoterIdentity()
+    page = PollView(poll, options, class_store, identity=identity)
+    for _ in range(20 * FALLBACK_TICKS):  # far longer than the fallback (a pool kernel may wait minutes)
+        page._tick()
+    assert page.voter_id is None and page.vote_button.disabled and "did not give" not in page.status.value
+    monkeypatch.setattr(ipw.Widget, "_control_comm", object())  # a student opens the page
+    page._tick()
+    browser = uuid.uuid4().hex
+    page.browser.browser_id = browser
+    assert page.voter_id == browser and identity.ignored == 0 and not page.vote_button.disabled
+    page.choice.value = "chime-hope"
+    page.cast()
+    again = PollView(poll, options, class_store, identity=VoterIdentity())  # a reload: another kernel, the same browser
+    again.browser.browser_id = browser
+    assert again.choice.value == "chime-hope" and "Your vote: <strong>Hope and optimism" in again.status.value
+    again.cast()
+    assert class_store.tally(poll.id)[1] == {"chime-hope": 1}
 
 
 def test_a_forged_browser_id_never_adds_a_voter(class_store: ClassStore, fresh_kernel: VoterIdentity, caplog: pytest.LogCaptureFixture) -> None:

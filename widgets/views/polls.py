@@ -46,6 +46,7 @@ __all__ = [
     "class_poll",
     "content",
     "open_class_store",
+    "page_attached",
     "style_widget",
 ]
 
@@ -55,7 +56,16 @@ _LOG = logging.getLogger(__name__)
 
 
 FALLBACK_TICKS = 3
-"""Refreshes to wait for the browser's id before the page votes with the kernel's own id (about 4-6 s)."""
+"""Refreshes, with a page open, to wait for the browser's id before the page votes with the kernel's own id (about 4-6 s)."""
+
+
+def page_attached() -> bool:
+    """True once a browser has opened this kernel's page: its widget manager opened the "jupyter.widget.control"
+    comm to fetch the widgets' state, and ipywidgets keeps that comm on ``Widget._control_comm``.
+
+    A kernel Voila preheats waits in its pool with no page: there the browser's id cannot have arrived yet.
+    """
+    return getattr(ipw.Widget, "_control_comm", None) is not None
 
 
 POLL_CSS = """<style>
@@ -283,8 +293,12 @@ class PollView:
             self.restore()
 
     def _tick(self) -> None:
-        """The ticker's call: after a few refreshes without the browser's id, vote with the kernel's own."""
-        self._ticks += 1
+        """The ticker's call: after a few refreshes of an open page without the browser's id, vote with the kernel's own.
+
+        Only refreshes while a browser has the page open count: a preheated kernel keeps waiting for its browser's id.
+        """
+        if self.voter_id is None and page_attached():
+            self._ticks += 1
         if self.voter_id is None and self._ticks >= FALLBACK_TICKS:
             self.identity.settle()
             self.status.value = notice(
