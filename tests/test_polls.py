@@ -236,7 +236,9 @@ def test_a_browser_that_never_sends_an_id_can_still_vote_after_a_few_refreshes(c
     assert class_store.tally(poll.id)[1] == {"chime-meaning": 1}
 
 
-def test_a_preheated_page_waits_for_the_browser_id_however_long_it_ticks(class_store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_preheated_page_waits_for_the_browser_id_however_long_it_ticks(
+    class_store: ClassStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Before, a kernel preheated by Voila (no browser yet) settled on its own id after about 6 s; the student's
     browser id was then ignored, so after a reload the page did not show the vote and the student could vote twice."""
     poll = load_polls()["chime-hardest"]
@@ -262,7 +264,9 @@ def test_a_preheated_page_waits_for_the_browser_id_however_long_it_ticks(class_s
     assert class_store.tally(poll.id)[1] == {"chime-hope": 1}
 
 
-def test_a_forged_browser_id_never_adds_a_voter(class_store: ClassStore, fresh_kernel: VoterIdentity, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_forged_browser_id_never_adds_a_voter(
+    class_store: ClassStore, fresh_kernel: VoterIdentity, caplog: pytest.LogCaptureFixture
+) -> None:
     """Issue 14 point 4: from one page, setting the synced trait to new values and voting cast 100 votes."""
     poll = load_polls()["chime-hardest"]
     options = poll_options(poll, load_frameworks())
@@ -341,7 +345,9 @@ def test_every_poll_the_board_offers_can_be_answered_on_the_students_page(class_
         assert list(page.views) == [poll_id] and "The poll is closed" in page.views[poll_id].tally.value
     voter = page.identity.voter_id
     assert voter is not None
-    assert all((class_store.my_answer if polls[p].kind == "open_text" else class_store.my_vote)(p, voter) is not None for p in offered)
+    assert all(
+        (class_store.my_answer if polls[p].kind == "open_text" else class_store.my_vote)(p, voter) is not None for p in offered
+    )
     assert any(polls[p].kind == "open_text" for p in offered)
     page.close()
 
@@ -355,7 +361,9 @@ def test_the_poll_page_entry_point_builds_and_says_why_without_a_store(tmp_path:
     assert any("The class poll is not available" in str(getattr(w, "value", "")) for w in descendants(broken))
 
 
-def test_a_store_that_fails_is_a_message_not_a_traceback(poll_view: PollView, class_store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_store_that_fails_is_a_message_not_a_traceback(
+    poll_view: PollView, class_store: ClassStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     class_store.set_open("chime-hardest", True, code=CODE)
 
     def broken(*_args, **_kwargs):
@@ -432,7 +440,9 @@ def test_poll_board_entry_point_builds(tmp_path: Path) -> None:
     assert any(getattr(w, "description", None) == "Lecturer code" for w in descendants(box))
 
 
-def test_voting_is_disabled_while_the_store_cannot_be_read(poll_view: PollView, class_store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_voting_is_disabled_while_the_store_cannot_be_read(
+    poll_view: PollView, class_store: ClassStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     class_store.set_open("chime-hardest", True, code=CODE)
     poll_view.refresh()
     assert not poll_view.vote_button.disabled
@@ -463,7 +473,11 @@ def test_views_share_one_refresh_task_which_ends_when_the_last_view_closes(class
     options = poll_options(poll, load_frameworks())
 
     async def scenario() -> tuple[int, int, bool]:
-        views = [PollView(poll, options, class_store), PollView(poll, options, class_store), PollBoard(load_polls(), load_frameworks(), class_store)]
+        views = [
+            PollView(poll, options, class_store),
+            PollView(poll, options, class_store),
+            PollBoard(load_polls(), load_frameworks(), class_store),
+        ]
         others = {task for task in asyncio.all_tasks() if task is not asyncio.current_task()}
         for view in views:
             view.close()
@@ -587,7 +601,10 @@ def test_in_the_browser_a_new_round_asks_an_open_page_again_and_every_poll_reach
     ("entry", "expected"),
     [
         ("{id: a, question: q, note: n, source: s}", "poll 'a', field 'framework'"),
-        ("{id: a, question: q, kind: open_text, framework: chime, max_length: 80, note: n, source: s}", "poll 'a', field 'framework'"),
+        (
+            "{id: a, question: q, kind: open_text, framework: chime, max_length: 80, note: n, source: s}",
+            "poll 'a', field 'framework'",
+        ),
         ("{id: a, question: q, kind: open_text, note: n, source: s}", "poll 'a', field 'max_length'"),
         ("{id: a, question: q, kind: open_text, max_length: 2000, note: n, source: s}", "poll 'a', field 'max_length'"),
         ("{id: a, question: q, framework: chime, max_length: 80, note: n, source: s}", "poll 'a', field 'max_length'"),
@@ -622,7 +639,11 @@ def test_the_word_list_drops_stop_words_and_counts_each_answer_once() -> None:
     assert grouped_answers(["Hope.", " hope", "Choice"]) == (AnswerGroup("Hope.", 2), AnswerGroup("Choice", 1))
 
 
-HOSTILE = ["<script>window.__pwned=1</script>", "<img src=x onerror=window.__pwned=1>", '=HYPERLINK("http://evil.example","hope")']
+HOSTILE = [
+    "<script>window.__pwned=1</script>",
+    "<img src=x onerror=window.__pwned=1>",
+    '=HYPERLINK("http://evil.example","hope")',
+]
 
 
 def test_open_text_results_escape_every_answer() -> None:
@@ -661,7 +682,13 @@ def test_a_rounds_csv_counts_the_votes_and_neutralises_formula_text() -> None:
 
     poll = load_polls()["chime-hardest"]
     when = datetime(2026, 12, 6, 14, 5, 9)
-    data = results_csv(poll, PollState(poll.id, False, 2), options=poll_options(poll, load_frameworks()), counts={"chime-hope": 3, "chime-meaning": 1}, when=when)
+    data = results_csv(
+        poll,
+        PollState(poll.id, False, 2),
+        options=poll_options(poll, load_frameworks()),
+        counts={"chime-hope": 3, "chime-meaning": 1},
+        when=when,
+    )
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
     assert [(r["option"], r["votes"], r["share_percent"]) for r in rows if r["votes"] != "0"] == [
         ("Hope and optimism about the future", "3", "75.0"),
@@ -671,7 +698,7 @@ def test_a_rounds_csv_counts_the_votes_and_neutralises_formula_text() -> None:
     words = load_polls()["recovery-in-a-few-words"]
     data = results_csv(words, PollState(words.id, False, 1), answers=[*HOSTILE, "hope", "Hope."], when=when)
     answers = {r["answer"]: r["answers"] for r in csv.DictReader(io.StringIO(data.decode("utf-8")))}
-    assert answers["'=HYPERLINK(\"http://evil.example\",\"hope\")"] == "1" and answers["hope"] == "2"
+    assert answers['\'=HYPERLINK("http://evil.example","hope")'] == "1" and answers["hope"] == "2"
     assert not any(a.startswith(("=", "+", "-", "@")) for a in answers)
     assert export_name(poll.id, 2, when, "csv") != export_name(poll.id, 2, datetime(2026, 12, 6, 14, 5, 10), "csv")
 
@@ -682,7 +709,12 @@ def test_the_rounds_picture_is_an_svg_bar_chart_with_every_text_escaped() -> Non
 
     poll = load_polls()["chime-hardest"].model_copy(update={"question": "<script>alert(1)</script> & which?"})
     options = poll_options(poll, load_frameworks())
-    svg = results_svg(poll, PollState(poll.id, True, 3), choice_rows(options, {"chime-hope": 3, "chime-meaning": 1}), when=datetime(2026, 12, 6, 9, 0))
+    svg = results_svg(
+        poll,
+        PollState(poll.id, True, 3),
+        choice_rows(options, {"chime-hope": 3, "chime-meaning": 1}),
+        when=datetime(2026, 12, 6, 9, 0),
+    )
     root = ET.fromstring(svg)  # well-formed XML
     ns = "{http://www.w3.org/2000/svg}"
     assert root.tag == f"{ns}svg" and root.find(f"{ns}script") is None and "<script>" not in svg
@@ -740,7 +772,9 @@ def test_reveal_and_hide_on_the_board_reach_the_students_page(class_store: Class
     assert "not right" in board.message.value and not class_store.state("chime-hardest").revealed
 
 
-def test_the_timer_counts_down_on_the_board_and_closes_the_poll_on_every_page(class_store: ClassStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_timer_counts_down_on_the_board_and_closes_the_poll_on_every_page(
+    class_store: ClassStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from widgets.views import ticker as ticker_module
 
     clock = Clock()
@@ -835,7 +869,7 @@ def test_an_open_text_poll_takes_short_answers_and_shows_them_escaped_once_revea
     assert "4 answers so far" in text(board.tally.value) and "heard" not in board.tally.value
     board.reveal_button.click()
     page.refresh()
-    assert "<details class=\"rw-answers\" open>" in board.tally.value and "<details class=\"rw-answers\">" in page.tally.value
+    assert '<details class="rw-answers" open>' in board.tally.value and '<details class="rw-answers">' in page.tally.value
     for html in (board.tally.value, page.tally.value):
         assert "<script" not in html and "<img" not in html and "&lt;img src=x onerror" in html and "heard" in html
     board.export_button.click()

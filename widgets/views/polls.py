@@ -54,7 +54,6 @@ __all__ = [
 _LOG = logging.getLogger(__name__)
 
 
-
 FALLBACK_TICKS = 3
 """Refreshes, with a page open, to wait for the browser's id before the page votes with the kernel's own id (about 4-6 s)."""
 
@@ -160,7 +159,9 @@ class VoterIdentity:
             return True
         if sent != self.voter_id:
             self.ignored += 1
-            _LOG.warning("Ignored a browser's attempt to change this page's voter id (%d so far); the first id is kept.", self.ignored)
+            _LOG.warning(
+                "Ignored a browser's attempt to change this page's voter id (%d so far); the first id is kept.", self.ignored
+            )
             return False
         return True
 
@@ -302,7 +303,8 @@ class PollView:
         if self.voter_id is None and self._ticks >= FALLBACK_TICKS:
             self.identity.settle()
             self.status.value = notice(
-                "info", "This browser did not give the page an id, so after a reload the page will not show your vote (it still counts)."
+                "info",
+                "This browser did not give the page an id, so after a reload the page will not show your vote (it still counts).",
             )
         self.refresh()
 
@@ -332,11 +334,16 @@ class PollView:
         if mine is not None and self.answer is not None:
             self.answer.value = mine
             self.vote_round = state.round
-            self.status.value = feedback_box("info", f"<p>Your answer: “{escape(mine)}”. You can change it while the poll is open.</p>")
+            self.status.value = feedback_box(
+                "info", f"<p>Your answer: “{escape(mine)}”. You can change it while the poll is open.</p>"
+            )
         elif mine is not None and self.choice is not None and mine in {option.id for option in self.options}:
             self.choice.value = mine
             self.vote_round = state.round
-            self.status.value = feedback_box("info", f"<p>Your vote: <strong>{escape(self._label(mine))}</strong>. You can change it while the poll is open.</p>")
+            self.status.value = feedback_box(
+                "info",
+                f"<p>Your vote: <strong>{escape(self._label(mine))}</strong>. You can change it while the poll is open.</p>",
+            )
         self.refresh()
 
     def cast(self) -> None:
@@ -344,7 +351,9 @@ class PollView:
         if self.store is None:
             return
         if self.voter_id is None:
-            self.status.value = notice("warning", f"The page is still connecting. Press {self.vote_button.description} again in a moment.")
+            self.status.value = notice(
+                "warning", f"The page is still connecting. Press {self.vote_button.description} again in a moment."
+            )
             return
         try:
             if self.answer is not None:
@@ -365,7 +374,9 @@ class PollView:
         except TimeUp as error:
             self.status.value = notice("warning", str(error))
         except PollClosed as error:
-            self.status.value = notice("warning", str(error) if not self.is_text else str(error).replace("your vote", "your answer"))
+            self.status.value = notice(
+                "warning", str(error) if not self.is_text else str(error).replace("your vote", "your answer")
+            )
         except ClassStoreError as error:
             self.status.value = notice("error", f"Your {'answer' if self.is_text else 'vote'} was not saved. {error}")
         else:
@@ -421,7 +432,9 @@ class PollView:
         elif self.voter_id is None:
             words = [f"The poll is open. Connecting this page... the {self.vote_button.description} button turns on in a moment."]
         else:
-            words = [f"The poll is open (round {state.round})." + (f" Time left: {clock_text(left)}." if left is not None else "")]
+            words = [
+                f"The poll is open (round {state.round})." + (f" Time left: {clock_text(left)}." if left is not None else "")
+            ]
         if voted:
             words.append(f"Your {what} is counted.")
         if not state.revealed:
@@ -492,8 +505,12 @@ class PollPage:
                     poll = self.polls[poll_id]
                     self.views[poll_id] = PollView(poll, poll_options(poll, self.frameworks), self.store, identity=self.identity)
             self.body.children = tuple(self.views[poll_id].container for poll_id in shown)
-        waiting = "" if shown else notice(
-            "info", "No poll is open just now. Keep this page open: the question appears here when the lecturer opens a poll."
+        waiting = (
+            ""
+            if shown
+            else notice(
+                "info", "No poll is open just now. Keep this page open: the question appears here when the lecturer opens a poll."
+            )
         )
         if self.message.value != waiting:
             self.message.value = waiting
