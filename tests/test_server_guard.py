@@ -624,3 +624,49 @@ def test_big_scripts_are_compressed_and_versioned_files_cached(tmp_path: Path) -
             headers={"Accept-Encoding": "gzip"},
         )
         assert status == 200 and headers.get("cache-control") == IMMUTABLE and headers.get("content-encoding") == "gzip"
+
+
+@pytest.mark.faults
+def test_a_versioned_file_is_compressed_once_and_its_gzip_served_to_every_later_viewer(tmp_path: Path) -> None:
+    """The room's first visits: the same versioned script is compressed once (path, mtime, size), not per viewer.
+
+    Black-box proof that the second response comes from the stored gzip: the file's bytes are changed with its
+    size and mtime kept, and a gzip viewer still gets the first bytes; a viewer without gzip (read from disk) and
+    a changed size (compressed anew) get the new ones.
+    """
+    folder, extensions = tmp_path / "pages", tmp_path / "labextensions"
+    folder.mkdir()
+    script = extensions / "recovery-probe" / "static" / "probe.js"
+    script.parent.mkdir(parents=True)
+    first = "".join(f"var probe{n} = {n * 7919 % 10007};\n" for n in range(8000)).encode()
+    script.write_bytes(first)
+    with guarded_server(tmp_path, folder, extra=[f"--VoilaConfiguration.extra_labextensions_path={extensions}"]) as server:
+        url = f"{server.url}/voila/labextensions/recovery-probe/static/probe.js?v=0123abcd"
+        status, headers, body = get(url, headers={"Accept-Encoding": "gzip"})
+        assert status == 200 and headers.get("content-encoding") == "gzip" and gzip.decompress(body) == first
+        assert headers.get("vary") == "Accept-Encoding" and headers.get("cache-control") == IMMUTABLE
+        assert len(body) < len(first) // 3
+
+        stamp = script.stat()
+        second = first.replace(b"var probe", b"let probe")
+        assert len(second) == len(first) and second != first
+        script.write_bytes(second)
+        import os
+
+        os.utime(script, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        status, headers, again = get(url, headers={"Accept-Encoding": "gzip, deflate"})
+        assert status == 200 and headers.get("content-encoding") == "gzip"
+        assert gzip.decompress(again) == first, "the second gzip viewer was not served the stored bytes"
+        assert again == body and headers.get("content-length") == str(len(again))
+
+        status, headers, plain = get(url)  # no Accept-Encoding: the file as it is on disk
+        assert status == 200 and "content-encoding" not in headers and plain == second
+        status, headers, part = get(url, headers={"Range": "bytes=0-99"})  # ranges go tornado's usual way
+        assert status == 206 and part == second[:100]
+
+        script.write_bytes(second + b"var changed = 1;\n")  # another size: compressed anew
+        status, headers, changed = get(url, headers={"Accept-Encoding": "gzip"})
+        assert status == 200 and headers.get("content-encoding") == "gzip"
+        assert gzip.decompress(changed) == second + b"var changed = 1;\n"
+        status, _, unversioned = get(url.split("?")[0], headers={"Accept-Encoding": "gzip"})
+        assert status == 200 and gzip.decompress(unversioned) == second + b"var changed = 1;\n"

@@ -22,8 +22,9 @@ import time
 from typing import Any
 
 from jupyter_core.utils import ensure_async
+from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.auth.identity import PasswordIdentityProvider
-from jupyter_server.base.handlers import path_regex
+from jupyter_server.base.handlers import FileFindHandler, path_regex
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import url_path_join
 from tornado import httputil, web
@@ -36,7 +37,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
-from .caching import cache_control
+from .caching import MIN_LENGTH, GzipStore, cache_control, compressible, serve_stored_gzip
 from .guard import (
     CONNECT_GRACE,
     DISCONNECT_GRACE,
@@ -287,7 +288,53 @@ class GuardedWebsocketHandler(VoilaKernelWebsocketHandler):  # type: ignore[misc
         return super().write_message(message, binary)
 
 
-class SafeTemplateStaticFileHandler(_PlainErrors, TemplateStaticFileHandler):  # type: ignore[misc]
+class _StoredGzip:
+    """A static file handler that serves a versioned file's gzip bytes from the app's ``GzipStore``.
+
+    Compressed once per file (path, mtime, size) instead of once per response; sent with
+    ``Content-Encoding: gzip``, so tornado's ``compress_response`` passes it on untouched (and adds
+    ``Vary: Accept-Encoding``). Anything else (HEAD, ranges, conditional requests, no gzip, short or
+    incompressible files) goes through the handler's usual ``get``.
+    """
+
+    @allow_unauthenticated
+    async def get(self, path: str, include_body: bool = True) -> None:
+        handler: Any = self
+        store: GzipStore | None = getattr(handler.application, "_room_gzip_store", None)
+        request = handler.request
+        if (
+            store is None
+            or not include_body
+            or not serve_stored_gzip(
+                request.method or "", request.path, versioned="v" in request.query_arguments, headers=request.headers
+            )
+        ):
+            await super().get(path, include_body)  # type: ignore[misc]
+            return
+        handler.path = handler.parse_url_path(path)
+        found = handler.get_absolute_path(handler.root, handler.path)  # Voilà's handlers may set handler.root here
+        absolute = handler.validate_absolute_path(handler.root, found)
+        if absolute is None:
+            return
+        handler.absolute_path = absolute
+        info = os.stat(absolute)
+        if info.st_size < MIN_LENGTH or not compressible(handler.get_content_type() or ""):
+            await super().get(path, include_body)  # type: ignore[misc]
+            return
+
+        def read() -> bytes:
+            with open(absolute, "rb") as file:
+                return file.read()
+
+        body = store.fetch(absolute, (info.st_mtime_ns, info.st_size), read)
+        handler.modified = handler.get_modified_time()
+        handler.set_headers()
+        handler.set_header("Content-Encoding", "gzip")
+        handler.set_header("Content-Length", len(body))
+        handler.write(body)
+
+
+class SafeTemplateStaticFileHandler(_StoredGzip, _PlainErrors, TemplateStaticFileHandler):  # type: ignore[misc]
     """``/voila/templates/<template>/static/<file>``; any other shape (``..``, no ``static``) is a 404, not a 500."""
 
     def parse_url_path(self, url_path: str) -> str:
@@ -307,8 +354,12 @@ class SafeTemplateStaticFileHandler(_PlainErrors, TemplateStaticFileHandler):  #
             raise web.HTTPError(404) from error
 
 
-class PlainStaticFileHandler(_PlainErrors, MultiStaticFileHandler):  # type: ignore[misc]
+class PlainStaticFileHandler(_StoredGzip, _PlainErrors, MultiStaticFileHandler):  # type: ignore[misc]
     """Voilà's ``/voila/static/`` files, with plain error pages."""
+
+
+class LabExtensionFileHandler(_StoredGzip, FileFindHandler):
+    """Voilà's ``/voila/labextensions/`` files (most of a page's scripts), versioned ones compressed once."""
 
 
 class GuardedShutdownHandler(_PlainErrors, VoilaShutdownKernelHandler):  # type: ignore[misc]
@@ -338,6 +389,8 @@ def install(voila_app: Any) -> None:
     if app.settings.get("compress_response") and web.GZipContentEncoding not in app.transforms:
         app.add_transform(web.GZipContentEncoding)  # Voilà applies tornado_settings after the app exists
     app.add_transform(StaticCache)
+    if app.settings.get("compress_response"):
+        app._room_gzip_store = GzipStore()  # type: ignore[attr-defined]
     base = voila_app.server_url
     configuration = voila_app.voila_configuration
     handlers: list[Any] = [
@@ -353,6 +406,11 @@ def install(voila_app: Any) -> None:
             {"paths": voila_app.static_paths, "default_filename": "index.html"},
         ),
         (url_path_join(base, r"/voila/api/shutdown/(.*)"), GuardedShutdownHandler),
+        (
+            url_path_join(base, r"/voila/labextensions/(.*)"),
+            LabExtensionFileHandler,
+            {"path": voila_app.labextensions_path, "no_cache_paths": ["/"]},
+        ),
     ]
     if not voila_app.notebook_path:
         tree = {"voila_configuration": configuration}
