@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import time
 import uuid
 from pathlib import Path
 
@@ -888,3 +889,38 @@ def test_the_vote_comes_before_the_anonymity_line_and_the_note(class_store: Clas
     assert "There is no right answer" not in view.container.children[1].value  # the question comes alone, first
     page = PollPage(load_polls(), load_frameworks(), class_store, identity=VoterIdentity())
     assert page.container.children.index(page.body) < len(page.container.children) - 1  # what the page is for comes after
+
+
+@pytest.mark.browser
+def test_in_the_browser_a_preheated_poll_page_keeps_the_students_id_so_a_reload_shows_the_vote(browser: object) -> None:
+    """Before, every kernel ``present --students=N`` preheats took its own id after about 6 s in the pool: the
+    student's vote was not shown after a reload, and voting again there counted a second vote."""
+    from benchmarks.room import PAGE, POLL_ID, students_server, wait_for_pool
+    from tests.pages import shot
+
+    with students_server(2, open_poll=True) as served:
+        wait_for_pool(served, 2, timeout_s=600)
+        time.sleep(3 * FALLBACK_TICKS * REFRESH_SECONDS)  # the pool's kernels tick far past the fallback
+        page = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+        try:
+            page.goto(f"{served.base}/voila/render/{PAGE}", timeout=180_000)
+            vote = page.locator(".rw-exercise button:has-text('Vote'):not([disabled])").first
+            vote.wait_for(timeout=180_000)
+            page.locator(".rw-exercise .widget-radio-box input[type='radio']").first.check()
+            page.wait_for_timeout(500)  # the choice reaches the kernel before the click
+            vote.click()
+            page.get_by_text("Vote saved").wait_for(timeout=60_000)
+            page.reload(timeout=180_000)  # another preheated kernel, the same browser
+            page.get_by_text("Your vote:").wait_for(timeout=60_000)
+            assert page.locator(".rw-exercise .widget-radio-box input[type='radio']:checked").count() == 1
+            assert "did not give the page an id" not in page.locator(".rw-exercise").first.inner_text()
+            vote.click()  # voting again from the reloaded page replaces the vote
+            page.get_by_text("Vote saved").wait_for(timeout=60_000)
+            shot(page, "poll-preheated-reload")
+        finally:
+            page.close()
+        store = ClassStore(f"sqlite:///{served.class_db}")
+        try:
+            assert sum(store.tally(POLL_ID)[1].values()) == 1
+        finally:
+            store.close()
