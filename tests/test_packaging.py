@@ -342,6 +342,8 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installe
     started = time.monotonic()
     done = pip(python, "install", *offline, str(wheel), cwd=base)
     if done.returncode:  # first run (or new dependencies): fill the wheel cache, then install offline
+        for stale in WHEEL_CACHE.glob("recovery_workbook-*.whl"):  # pip download would read the old wheel's dependencies
+            stale.unlink()
         fetched = pip(sys.executable, "download", "-d", str(WHEEL_CACHE), str(wheel))
         assert fetched.returncode == 0, fetched.stderr[-3000:]
         started = time.monotonic()
