@@ -336,7 +336,9 @@ def test_a_malformed_widget_message_gets_no_traceback_and_climbing_paths_get_a_p
         kernel = kernel_id_in(page)
         model = re.search(rb'"model_id": "([0-9a-f]{32})"', page)
         assert model, "the page shows no widget"
-        received = asyncio.run(_send_malformed(server, kernel, model.group(1).decode()))
+        # In its own thread: after a browser test, the session's Playwright loop runs in the main one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            received = pool.submit(asyncio.run, _send_malformed(server, kernel, model.group(1).decode())).result()
         errors = [message for message in received if message.get("msg_type") == "error"]
         assert errors, f"the kernel sent no error for the malformed message: {[m.get('msg_type') for m in received]}"
         everything = json.dumps(received)
