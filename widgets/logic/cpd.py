@@ -20,7 +20,7 @@ from html import escape
 
 from ..content.cpd import CpdFile, CpdSection, CpdTemplate, HoursRule
 from ..content.exercises import ExerciseFile
-from .export import TEXT_LIMIT, ExportEntry, export_sections, markdown_text
+from .export import TEXT_LIMIT, ExportEntry, export_sections, markdown_text, quote_markdown
 from .markup import markdown
 from .portfolio import _PAGE_CSS, _paragraphs, progress
 from .records import SavedAnswer
@@ -246,13 +246,9 @@ def check_entry(entry: CpdEntry, cpd: CpdFile) -> CpdRecord:
         except ValueError as error:
             problems.append(str(error))
         if hours is not None and participatory is not None and participatory > hours:
-            problems.append(
-                f"Participatory hours ({participatory:g}) cannot be more than the hours in all ({hours:g})."
-            )
+            problems.append(f"Participatory hours ({participatory:g}) cannot be more than the hours in all ({hours:g}).")
     if not entry.anonymised:
-        problems.append(
-            "Tick the box to confirm you have left out anything that could identify a person you work with."
-        )
+        problems.append("Tick the box to confirm you have left out anything that could identify a person you work with.")
     if problems:
         raise CpdError(problems)
     return CpdRecord(template, tuple(texts), ticked, hours, participatory)
@@ -341,7 +337,7 @@ def cpd_markdown(
         lines += [f"- [{'x' if o in record.ticked else ' '}] {markdown_text(o)}" for o in template.checklist.options]
     for section, text in record.texts:
         lines += ["", f"## {section.heading}", ""]
-        lines += [f"> {markdown_text(line)}" if line.strip() else ">" for line in text.splitlines()] or ["*(left empty)*"]
+        lines += quote_markdown(text.splitlines()) or ["*(left empty)*"]
     lines += ["", "## From the workbook", "", "| Chapter | Questions answered | Time estimate |", "|---|---|---|"]
     lines += [f"| {_cell(a)} | {_cell(b)} | {_cell(c)} |" for a, b, c in _chapters_lines(work)]
     lines += ["", _suggestion_line(suggestion)]
@@ -350,7 +346,7 @@ def cpd_markdown(
         lines += ["", "## Appendix: my written reflections in the workbook"]
         for note in notes:
             lines += ["", f"### {note.question_id}: {note.prompt}", "", f"*Saved {note.saved_label}*", ""]
-            lines += [f"> {markdown_text(line)}" if line.strip() else ">" for line in note.lines]
+            lines += quote_markdown(note.lines)
     return "\n".join(lines) + "\n"
 
 
@@ -372,8 +368,7 @@ def cpd_html(
     stamp = when.strftime("%Y-%m-%d %H:%M UTC")
     template = record.template
     facts = "".join(
-        f'<tr><th scope="row">{escape(label)}</th><td>{escape(value)}</td></tr>'
-        for label, value in _facts(record, work)
+        f'<tr><th scope="row">{escape(label)}</th><td>{escape(value)}</td></tr>' for label, value in _facts(record, work)
     )
     parts = [
         f"<h1>{escape(template.name)}</h1>",
@@ -388,7 +383,7 @@ def cpd_html(
         parts.append(f"<h2>{escape(template.checklist.label)}</h2><ul>{items}</ul>")
     parts += [f"<h2>{escape(section.heading)}</h2>{_quote_html(text)}" for section, text in record.texts]
     rows = "".join(
-        f"<tr><th scope=\"row\">{escape(a)}</th><td>{escape(b)}</td><td>{escape(c)}</td></tr>" for a, b, c in _chapters_lines(work)
+        f'<tr><th scope="row">{escape(a)}</th><td>{escape(b)}</td><td>{escape(c)}</td></tr>' for a, b, c in _chapters_lines(work)
     )
     parts.append(
         '<h2>From the workbook</h2><table class="rw-facts"><thead><tr><th scope="col">Chapter</th>'
@@ -400,8 +395,7 @@ def cpd_html(
         parts.append("<h2>Appendix: my written reflections in the workbook</h2>")
         parts += [
             f"<h3>Exercise {escape(n.question_id)}</h3><div>{markdown(n.prompt)}</div>"
-            f"<p class=\"rw-saved\">Saved {escape(n.saved_label)}</p>"
-            + _quote_html("\n".join(n.lines))
+            f'<p class="rw-saved">Saved {escape(n.saved_label)}</p>' + _quote_html("\n".join(n.lines))
             for n in notes
         ]
     return (

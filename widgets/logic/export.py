@@ -48,6 +48,7 @@ __all__ = [
     "markdown_code",
     "markdown_text",
     "question_sort_key",
+    "quote_markdown",
     "sections_markdown",
 ]
 
@@ -159,7 +160,13 @@ def export_sections(answers: Iterable[SavedAnswer], chapters: Mapping[str, Exerc
                 prompt = "(exercise no longer in the workbook)"
             form, lines = _answer_lines(question, saved.answer)
             entry = ExportEntry(
-                saved.question_id, saved.kind, prompt, question is not None, saved.saved_at, form, tuple(lines),
+                saved.question_id,
+                saved.kind,
+                prompt,
+                question is not None,
+                saved.saved_at,
+                form,
+                tuple(lines),
                 saved.tries_label,
             )
             entries.append(entry)
@@ -200,10 +207,19 @@ def markdown_code(line: str) -> str:
     return f"{fence} {line} {fence}" if line else ""
 
 
+def quote_markdown(lines: Iterable[str]) -> list[str]:
+    """User text as a Markdown block quote, each line escaped (:func:`markdown_text`); a blank line stays in the quote.
+
+    >>> quote_markdown(["<b>hi</b>", " ", "ok"])
+    ['> &lt;b&gt;hi&lt;/b&gt;', '>', '> ok']
+    """
+    return [f"> {markdown_text(line)}" if line.strip() else ">" for line in lines]
+
+
 def _markdown_lines(entry: ExportEntry) -> list[str]:
     """The entry's lines in Markdown; every line is user text, so each is escaped (:func:`markdown_text`)."""
     if entry.form == "quote":
-        return [f"> {markdown_text(line)}" if line else ">" for line in entry.lines]
+        return quote_markdown(entry.lines)
     if entry.form == "list":
         return [f"- {markdown_text(line)}" for line in entry.lines]
     if entry.form == "code":
