@@ -48,7 +48,24 @@ from ..content.polls import MAX_TEXT_LENGTH
 from ..logic.polls import PollState
 from .store import default_db_path
 
-__all__ = ["CODE_VAR", "FREE_TRIES", "MAX_LOCK_SECONDS", "MIN_CODE_LENGTH", "PATH_VAR", "URL_VAR", "ClassStore", "ClassStoreError", "CodeLocked", "PollClosed", "TimeUp", "WrongCode", "class_store_url", "code_matches", "describe_url", "valid_voter_id"]
+__all__ = [
+    "CODE_VAR",
+    "FREE_TRIES",
+    "MAX_LOCK_SECONDS",
+    "MIN_CODE_LENGTH",
+    "PATH_VAR",
+    "URL_VAR",
+    "ClassStore",
+    "ClassStoreError",
+    "CodeLocked",
+    "PollClosed",
+    "TimeUp",
+    "WrongCode",
+    "class_store_url",
+    "code_matches",
+    "describe_url",
+    "valid_voter_id",
+]
 
 
 URL_VAR = "RECOVERY_CLASS_DB_URL"
@@ -213,7 +230,9 @@ def _sqlite_engine(url: sa.URL) -> Engine:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise ClassStoreError(f"Cannot create the folder for the class store ({folder}): {error.strerror or error}.") from None
+            raise ClassStoreError(
+                f"Cannot create the folder for the class store ({folder}): {error.strerror or error}."
+            ) from None
     engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @sa.event.listens_for(engine, "connect")
@@ -322,9 +341,7 @@ class ClassStore:
     def _state(self, connection: Connection, poll_id: str) -> PollState:
         row = connection.execute(
             sa.select(polls.c.is_open, polls.c.round, rounds.c.revealed, rounds.c.closes_at)
-            .select_from(
-                polls.outerjoin(rounds, sa.and_(rounds.c.poll_id == polls.c.poll_id, rounds.c.round == polls.c.round))
-            )
+            .select_from(polls.outerjoin(rounds, sa.and_(rounds.c.poll_id == polls.c.poll_id, rounds.c.round == polls.c.round)))
             .where(polls.c.poll_id == poll_id)
         ).first()
         if row is None:
@@ -388,7 +405,7 @@ class ClassStore:
         with self._transaction("save a vote in") as connection:
             state = self._open_state(connection, poll_id)
             values = {"poll_id": poll_id, "round": state.round, "voter_id": voter_id, "choice": choice, "cast_at": _now()}
-            insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(votes).values(**values)
+            insert = self._upsert_into(votes).values(**values)
             connection.execute(
                 insert.on_conflict_do_update(
                     index_elements=[votes.c.poll_id, votes.c.round, votes.c.voter_id],
@@ -408,7 +425,7 @@ class ClassStore:
         with self._transaction("save an answer in") as connection:
             state = self._open_state(connection, poll_id)
             values = {"poll_id": poll_id, "round": state.round, "voter_id": voter_id, "answer": text, "cast_at": _now()}
-            insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(texts).values(**values)
+            insert = self._upsert_into(texts).values(**values)
             connection.execute(
                 insert.on_conflict_do_update(
                     index_elements=[texts.c.poll_id, texts.c.round, texts.c.voter_id],
@@ -416,6 +433,10 @@ class ClassStore:
                 )
             )
             return state
+
+    def _upsert_into(self, table: sa.Table) -> Any:
+        """An INSERT on ``table`` in this database's dialect, which can take ``on_conflict_do_update``."""
+        return (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(table)
 
     def _open_state(self, connection: Connection, poll_id: str) -> PollState:
         """The poll's state if it takes votes now; :class:`TimeUp` or :class:`PollClosed` if not."""
@@ -454,11 +475,11 @@ class ClassStore:
                 )
             if code_matches(code, self._code):
                 if row is not None and row.failures:
-                    connection.execute(code_tries.update().where(code_tries.c.poll_id == poll_id).values(failures=0, locked_until=0.0))
+                    connection.execute(
+                        code_tries.update().where(code_tries.c.poll_id == poll_id).values(failures=0, locked_until=0.0)
+                    )
                 return
-            insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(code_tries).values(
-                poll_id=poll_id, failures=1, locked_until=0.0
-            )
+            insert = self._upsert_into(code_tries).values(poll_id=poll_id, failures=1, locked_until=0.0)
             connection.execute(
                 insert.on_conflict_do_update(index_elements=[code_tries.c.poll_id], set_={"failures": code_tries.c.failures + 1})
             )
@@ -480,17 +501,23 @@ class ClassStore:
 
     def _upsert_state(self, connection: Connection, poll_id: str, *, is_open: bool, round_: int) -> None:
         values = {"poll_id": poll_id, "is_open": is_open, "round": round_, "changed_at": _now()}
-        insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(polls).values(**values)
+        insert = self._upsert_into(polls).values(**values)
         connection.execute(
             insert.on_conflict_do_update(
                 index_elements=[polls.c.poll_id],
-                set_={"is_open": insert.excluded.is_open, "round": insert.excluded.round, "changed_at": insert.excluded.changed_at},
+                set_={
+                    "is_open": insert.excluded.is_open,
+                    "round": insert.excluded.round,
+                    "changed_at": insert.excluded.changed_at,
+                },
             )
         )
 
-    def _upsert_round(self, connection: Connection, poll_id: str, round_: int, *, revealed: bool, closes_at: float | None) -> None:
+    def _upsert_round(
+        self, connection: Connection, poll_id: str, round_: int, *, revealed: bool, closes_at: float | None
+    ) -> None:
         values = {"poll_id": poll_id, "round": round_, "revealed": revealed, "closes_at": closes_at}
-        insert = (postgresql.insert if self.backend == "postgresql" else sqlite.insert)(rounds).values(**values)
+        insert = self._upsert_into(rounds).values(**values)
         connection.execute(
             insert.on_conflict_do_update(
                 index_elements=[rounds.c.poll_id, rounds.c.round],
@@ -530,7 +557,9 @@ class ClassStore:
         with self._transaction("reset a poll in") as connection:
             state = self._state(connection, poll_id)
             self._upsert_state(connection, poll_id, is_open=state.is_open, round_=state.round + 1)
-            self._upsert_round(connection, poll_id, state.round + 1, revealed=False, closes_at=closes_at if state.is_open else None)
+            self._upsert_round(
+                connection, poll_id, state.round + 1, revealed=False, closes_at=closes_at if state.is_open else None
+            )
             return self._state(connection, poll_id)
 
     def set_revealed(self, poll_id: str, revealed: bool, *, code: str) -> PollState:
